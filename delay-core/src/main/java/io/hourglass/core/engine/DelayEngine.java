@@ -1,0 +1,225 @@
+package io.hourglass.core.engine;
+
+import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.error.OverloadedException;
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.model.MessageIds;
+import io.hourglass.core.spi.Coordinator;
+import io.hourglass.core.spi.MessageEmitter;
+import io.hourglass.core.spi.MessageStore;
+import io.hourglass.core.wheel.WheelTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The delay engine of one server: group-committed writes, the timing wheel, the preloader, the sweeper and the
+ * firing workers, for the slots the {@link Coordinator} gives it.
+ *
+ * <p>Life cycle: {@link #start()} once, {@link #close()} once. Closing stops intake, commits what was queued,
+ * revokes all slots (firing stops), and lets in-flight batches finish; unfired messages simply stay SCHEDULED in
+ * the store for the next start.
+ */
+public final class DelayEngine implements AutoCloseable, Coordinator.SlotListener {
+
+    private static final Logger log = LoggerFactory.getLogger(DelayEngine.class);
+    private static final long BACKLOG_REFRESH_MILLIS = 30_000;
+
+    private final MessageStore store;
+    private final Coordinator coordinator;
+    private final DelayClock clock;
+    private final EngineSettings settings;
+    private final DelayMetrics metrics;
+    private final MessageIds ids = new MessageIds();
+    private final WheelTimer timer;
+    private final Preloader preloader;
+    private final Sweeper sweeper;
+    private final GroupCommitter committer;
+    private final List<Firer> firers = new ArrayList<>();
+    private final List<Thread> firerThreads = new ArrayList<>();
+    private final ScheduledExecutorService preloadExecutor;
+    private final ScheduledExecutorService sweepExecutor;
+    private final AtomicReference<int[]> ownedSlots = new AtomicReference<>(new int[0]);
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final AtomicLongArray backlog = new AtomicLongArray(MessageIds.MAX_SLOTS);
+    private final AtomicInteger state = new AtomicInteger(); // 0 latent, 1 started, 2 closed
+
+    public DelayEngine(MessageStore store, MessageEmitter emitter, Coordinator coordinator, DelayClock clock,
+                       EngineSettings settings, MeterRegistry registry) {
+        this.store = store;
+        this.coordinator = coordinator;
+        this.clock = clock;
+        this.settings = settings;
+        this.metrics = new DelayMetrics(registry);
+        this.timer = new WheelTimer(clock, "hourglass-wheel");
+        this.preloader = new Preloader(store, timer, coordinator, settings, clock);
+        this.sweeper = new Sweeper(store, timer, coordinator, settings, clock, metrics);
+        this.committer = new GroupCommitter(store, settings.writeBatchSize(), settings.writeQueueCapacity(), metrics,
+                this::afterCommit, "hourglass-writer");
+        for (int i = 0; i < settings.fireThreads(); i++) {
+            firers.add(new Firer(store, emitter, timer, coordinator, preloader, settings, clock, metrics));
+        }
+        this.preloadExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-preloader"));
+        this.sweepExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-sweeper"));
+        Gauge.builder("hourglass.wheel.size", timer, WheelTimer::size)
+                .description("Messages held in memory (wheel and firing backlog)").register(registry);
+    }
+
+    public void start() {
+        if (!state.compareAndSet(0, 1)) {
+            throw new IllegalStateException("DelayEngine can be started once");
+        }
+        timer.start();
+        committer.start();
+        for (int i = 0; i < firers.size(); i++) {
+            Thread t = new Thread(firers.get(i), "hourglass-firer-" + i);
+            t.setDaemon(true);
+            firerThreads.add(t);
+            t.start();
+        }
+        coordinator.start(this);
+        long preloadMillis = settings.preloadInterval().toMillis();
+        preloadExecutor.scheduleWithFixedDelay(guarded("preload", preloader::runOnce), 0, preloadMillis, TimeUnit.MILLISECONDS);
+        long sweepMillis = settings.sweepInterval().toMillis();
+        sweepExecutor.scheduleWithFixedDelay(guarded("sweep", sweeper::runOnce), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        sweepExecutor.scheduleWithFixedDelay(guarded("backlog", this::refreshBacklog), 0, BACKLOG_REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        log.info("Hourglass engine started: node={} slots={} within={}", coordinator.nodeId(), coordinator.ownedSlots().size(),
+                settings.within());
+    }
+
+    /** Queues a new message for the next group commit; the future completes after the commit. */
+    CompletableFuture<SubmitResult> write(DelayMessage message) {
+        if (state.get() != 1) {
+            return CompletableFuture.failedFuture(new OverloadedException("Server is not running"));
+        }
+        return committer.submit(message);
+    }
+
+    /** A slot of this server for a new message (round robin), so the write and the timer stay local. */
+    int nextSlot() {
+        int[] slots = ownedSlots.get();
+        if (slots.length == 0) {
+            throw new OverloadedException("This server owns no slot right now; retry shortly");
+        }
+        return slots[Math.floorMod(roundRobin.getAndIncrement(), slots.length)];
+    }
+
+    long nextId(int slot, long now) {
+        return ids.next(slot, now);
+    }
+
+    /** A committed change of due time: file it if it lands inside the loaded window. */
+    void rescheduled(DelayMessage updated) {
+        if (coordinator.owns(updated.slot()) && preloader.covers(updated.slot(), updated.fireAt())) {
+            timer.schedule(updated.fireAt(), updated.id());
+        }
+    }
+
+    private void afterCommit(List<DelayMessage> committed) {
+        for (DelayMessage m : committed) {
+            if (preloader.covers(m.slot(), m.fireAt())) {
+                timer.schedule(m.fireAt(), m.id());
+            }
+        }
+    }
+
+    @Override
+    public void slotsAssigned(Set<Integer> slots) {
+        ownedSlots.set(coordinator.ownedSlots().stream().mapToInt(Integer::intValue).sorted().toArray());
+        preloadExecutor.execute(guarded("preload", preloader::runOnce));
+    }
+
+    @Override
+    public void slotsRevoked(Set<Integer> slots) {
+        ownedSlots.set(coordinator.ownedSlots().stream().filter(s -> !slots.contains(s)).mapToInt(Integer::intValue)
+                .sorted().toArray());
+        for (int slot : slots) {
+            preloader.unload(slot);
+        }
+        int dropped = timer.removeIf(id -> slots.contains(MessageIds.slotOf(id)));
+        log.info("Released {} slots, dropped {} in-memory messages", slots.size(), dropped);
+    }
+
+    /** Messages in memory (wheel and firing backlog). */
+    public int inMemory() {
+        return timer.size();
+    }
+
+    /** Last measured SCHEDULED count of a slot. */
+    public long backlog(int slot) {
+        return backlog.get(slot);
+    }
+
+    public Coordinator coordinator() {
+        return coordinator;
+    }
+
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    public DelayMetrics metrics() {
+        return metrics;
+    }
+
+    private void refreshBacklog() {
+        for (int slot : coordinator.ownedSlots()) {
+            backlog.set(slot, store.countScheduled(slot));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!state.compareAndSet(1, 2)) {
+            state.set(2);
+            return;
+        }
+        committer.close();
+        preloadExecutor.shutdownNow();
+        sweepExecutor.shutdownNow();
+        coordinator.close();
+        for (Firer f : firers) {
+            f.stop();
+        }
+        for (Thread t : firerThreads) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        timer.close();
+        log.info("Hourglass engine stopped: node={}", coordinator.nodeId());
+    }
+
+    private Runnable guarded(String loop, Runnable body) {
+        return () -> {
+            try {
+                body.run();
+            } catch (Throwable t) {
+                log.warn("[node={}] {} failed; will run again", coordinator.nodeId(), loop, t);
+                metrics.loopError(loop);
+            }
+        };
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

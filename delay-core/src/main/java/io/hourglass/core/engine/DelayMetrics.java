@@ -1,0 +1,56 @@
+package io.hourglass.core.engine;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The engine's meters, created once. Names are documented in docs/operations.md. */
+public final class DelayMetrics {
+
+    final Counter accepted;
+    final Counter fired;
+    final Counter late;
+    final Counter retried;
+    final Counter dead;
+    final Counter duplicates;
+    final Counter claimsLost;
+    final Counter swept;
+    final Timer lateness;
+    final Timer storeInsert;
+    final Timer storeClaim;
+    final Timer emit;
+    private final MeterRegistry registry;
+
+    public DelayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        accepted = Counter.builder("hourglass.messages.accepted").description("Messages durably accepted").register(registry);
+        fired = Counter.builder("hourglass.messages.fired").description("Messages emitted and acknowledged by the target").register(registry);
+        late = Counter.builder("hourglass.messages.late").description("Messages emitted later than delay.core.late-threshold after their due time").register(registry);
+        retried = Counter.builder("hourglass.messages.retried").description("Emit failures scheduled for a retry with backoff").register(registry);
+        dead = Counter.builder("hourglass.messages.dead").description("Messages given up after delay.core.max-attempts").register(registry);
+        duplicates = Counter.builder("hourglass.messages.duplicates").description("Stuck claims released for re-firing: each may be emitted twice").register(registry);
+        claimsLost = Counter.builder("hourglass.claims.lost").description("Due entries whose claim found the message cancelled, rescheduled or already fired").register(registry);
+        swept = Counter.builder("hourglass.messages.swept").description("Overdue messages re-queued by the sweeper").register(registry);
+        lateness = Timer.builder("hourglass.fire.lateness").description("Emit time minus due time")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+        storeInsert = Timer.builder("hourglass.store.latency").tag("op", "insert").register(registry);
+        storeClaim = Timer.builder("hourglass.store.latency").tag("op", "claim").register(registry);
+        emit = Timer.builder("hourglass.emit.latency").description("Time from emit to the target's acknowledgement of a batch").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    void recordLateness(long millis) {
+        lateness.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    void loopError(String loop) {
+        registry.counter("hourglass.loop.errors", "loop", loop).increment();
+    }
+}

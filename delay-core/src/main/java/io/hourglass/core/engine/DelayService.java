@@ -1,0 +1,139 @@
+package io.hourglass.core.engine;
+
+import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.error.DelayException;
+import io.hourglass.core.error.InvalidStateException;
+import io.hourglass.core.error.MessageNotFoundException;
+import io.hourglass.core.error.StoreUnavailableException;
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.model.MessageIds;
+import io.hourglass.core.model.MessageState;
+import io.hourglass.core.spi.MessageStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What every exporter (REST, RPC) calls: submit, read, cancel and re-time messages of an authenticated app.
+ * Authentication itself is {@link AppDirectory#authenticate}; this class checks topic rights and input.
+ *
+ * <p>Errors are {@link DelayException}s (thrown, or carried by the returned futures); nothing is stored when one
+ * is raised by validation.
+ */
+public final class DelayService {
+
+    private static final int RESCHEDULE_TRIES = 5;
+
+    private final DelayEngine engine;
+    private final MessageStore store;
+    private final AppDirectory apps;
+    private final DelayClock clock;
+    private final MessageValidator validator;
+
+    public DelayService(DelayEngine engine, MessageStore store, AppDirectory apps, DelayClock clock) {
+        this.engine = engine;
+        this.store = store;
+        this.apps = apps;
+        this.clock = clock;
+        this.validator = new MessageValidator(engine.settings());
+    }
+
+    /**
+     * Schedules one message. The future completes after the store committed it (acknowledged means durable), or
+     * exceptionally with a {@link DelayException}. With an idempotency key already used by this app, it completes
+     * with the first message and {@code created == false}.
+     */
+    public CompletableFuture<SubmitResult> submit(String appKey, SubmitCommand cmd, String idempotencyKey) {
+        DelayMessage message;
+        try {
+            long now = clock.now();
+            long deliverAt = validator.validateSubmit(cmd, idempotencyKey, now);
+            apps.checkTopic(appKey, cmd.topic());
+            int slot = engine.nextSlot();
+            message = DelayMessage.scheduled(engine.nextId(slot, now), appKey, cmd.topic(), cmd.key(), cmd.payload(),
+                    cmd.headers(), deliverAt, cmd.repeatIntervalMs(), now, idempotencyKey);
+        } catch (DelayException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return engine.write(message);
+    }
+
+    /**
+     * Schedules many messages; one future per command, in order. Each is validated and committed on its own
+     * merit (a bad entry does not sink the others). With an idempotency key, entry {@code i} uses {@code key#i}.
+     */
+    public List<CompletableFuture<SubmitResult>> submitAll(String appKey, List<SubmitCommand> commands, String idempotencyKey) {
+        List<CompletableFuture<SubmitResult>> results = new ArrayList<>(commands.size());
+        for (int i = 0; i < commands.size(); i++) {
+            results.add(submit(appKey, commands.get(i), idempotencyKey == null ? null : idempotencyKey + "#" + i));
+        }
+        return results;
+    }
+
+    /** The app's message with this id. @throws MessageNotFoundException when unknown or another app's */
+    public DelayMessage get(String appKey, String id) {
+        long parsed = MessageIds.parse(id);
+        if (parsed < 0) {
+            throw new MessageNotFoundException(id);
+        }
+        Optional<DelayMessage> found = read(parsed);
+        if (found.isEmpty() || !found.get().appKey().equals(appKey)) {
+            throw new MessageNotFoundException(id);
+        }
+        return found.get();
+    }
+
+    /**
+     * Cancels a SCHEDULED message: once this returns, it is never emitted (cancel wins). Cancelling a cancelled
+     * message returns it again. @throws InvalidStateException when FIRING, DELIVERED or DEAD
+     */
+    public DelayMessage cancel(String appKey, String id) {
+        DelayMessage current = get(appKey, id);
+        if (current.state() == MessageState.SCHEDULED && guard(() -> store.cancel(current.id(), clock.now()))) {
+            return read(current.id()).orElseThrow(() -> new MessageNotFoundException(id));
+        }
+        DelayMessage now = get(appKey, id);
+        if (now.state() == MessageState.CANCELLED) {
+            return now;
+        }
+        throw new InvalidStateException(id, now.state(), "cancelled");
+    }
+
+    /**
+     * Moves the due time of a SCHEDULED message: once this returns, it fires at the new time and not the old one
+     * (reschedule wins). @throws InvalidStateException when not SCHEDULED
+     */
+    public DelayMessage reschedule(String appKey, String id, RescheduleCommand cmd) {
+        for (int attempt = 0; attempt < RESCHEDULE_TRIES; attempt++) {
+            DelayMessage current = get(appKey, id);
+            if (current.state() != MessageState.SCHEDULED) {
+                throw new InvalidStateException(id, current.state(), "rescheduled");
+            }
+            long now = clock.now();
+            long newDeliverAt = validator.validateReschedule(cmd, current.deliverAt(), now);
+            Optional<DelayMessage> updated = guard(() -> store.reschedule(current.id(), newDeliverAt, current.version(), now));
+            if (updated.isPresent()) {
+                engine.rescheduled(updated.get());
+                return updated.get();
+            }
+        }
+        DelayMessage latest = get(appKey, id);
+        throw new InvalidStateException(id, latest.state(), "rescheduled (it kept changing concurrently)");
+    }
+
+    private Optional<DelayMessage> read(long id) {
+        return guard(() -> store.get(id));
+    }
+
+    private static <T> T guard(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (DelayException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("Store failed: " + e.getMessage(), e);
+        }
+    }
+}

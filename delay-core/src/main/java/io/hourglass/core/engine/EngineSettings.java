@@ -1,0 +1,113 @@
+package io.hourglass.core.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Tuning of the engine, in plain Java (the Spring layer binds {@code delay.core.*} and hands this over).
+ *
+ * @param within              messages due within this span sit in memory (the preload window)
+ * @param maxDelay            largest accepted delay
+ * @param pastTolerance       a {@code deliverAt} up to this far in the past is accepted as "due now"; older is refused
+ * @param maxPayloadBytes     largest payload, in UTF-8 bytes
+ * @param maxAttempts         emit attempts before a message goes DEAD
+ * @param retryInitialBackoff first retry delay; doubles per attempt
+ * @param retryMaxBackoff     cap of the retry delay
+ * @param minRepeatInterval   smallest {@code repeatIntervalMs}
+ * @param preloadInterval     how often the preloader advances the watermarks
+ * @param preloadBatchSize    rows per preload page
+ * @param maxInMemory         cap of messages held in the wheel; the preloader stops advancing at the cap
+ * @param sweepInterval       how often the sweeper runs
+ * @param sweepGrace          a SCHEDULED message overdue by more than this, and not queued, is re-fired by the sweeper
+ * @param claimTimeout        a FIRING claim older than this is considered dead and released
+ * @param fireBatchSize       messages per claim/emit/mark batch
+ * @param fireThreads         concurrent firing batches
+ * @param writeBatchSize      messages per group commit
+ * @param writeQueueCapacity  submits waiting for a commit before new ones are refused (503)
+ * @param lateThreshold       a fire later than this after its due time counts as late
+ */
+public record EngineSettings(
+        Duration within,
+        Duration maxDelay,
+        Duration pastTolerance,
+        int maxPayloadBytes,
+        int maxAttempts,
+        Duration retryInitialBackoff,
+        Duration retryMaxBackoff,
+        Duration minRepeatInterval,
+        Duration preloadInterval,
+        int preloadBatchSize,
+        int maxInMemory,
+        Duration sweepInterval,
+        Duration sweepGrace,
+        Duration claimTimeout,
+        int fireBatchSize,
+        int fireThreads,
+        int writeBatchSize,
+        int writeQueueCapacity,
+        Duration lateThreshold) {
+
+    public EngineSettings {
+        Objects.requireNonNull(within, "within");
+        Objects.requireNonNull(maxDelay, "maxDelay");
+        Objects.requireNonNull(pastTolerance, "pastTolerance");
+        Objects.requireNonNull(retryInitialBackoff, "retryInitialBackoff");
+        Objects.requireNonNull(retryMaxBackoff, "retryMaxBackoff");
+        Objects.requireNonNull(minRepeatInterval, "minRepeatInterval");
+        Objects.requireNonNull(preloadInterval, "preloadInterval");
+        Objects.requireNonNull(sweepInterval, "sweepInterval");
+        Objects.requireNonNull(sweepGrace, "sweepGrace");
+        Objects.requireNonNull(claimTimeout, "claimTimeout");
+        Objects.requireNonNull(lateThreshold, "lateThreshold");
+        positive("maxPayloadBytes", maxPayloadBytes);
+        positive("maxAttempts", maxAttempts);
+        positive("preloadBatchSize", preloadBatchSize);
+        positive("maxInMemory", maxInMemory);
+        positive("fireBatchSize", fireBatchSize);
+        positive("fireThreads", fireThreads);
+        positive("writeBatchSize", writeBatchSize);
+        positive("writeQueueCapacity", writeQueueCapacity);
+    }
+
+    /** The documented defaults. */
+    public static EngineSettings defaults() {
+        return new EngineSettings(
+                Duration.ofMinutes(5), Duration.ofDays(365), Duration.ofSeconds(30), 256 * 1024, 30,
+                Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMillis(100),
+                Duration.ofSeconds(1), 2000, 5_000_000,
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
+                500, 4, 1000, 100_000, Duration.ofSeconds(1));
+    }
+
+    private static void positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0, was " + value);
+        }
+    }
+
+    public EngineSettings withWithin(Duration v) {
+        return new EngineSettings(v, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts, retryInitialBackoff,
+                retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize, maxInMemory, sweepInterval,
+                sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity,
+                lateThreshold);
+    }
+
+    public EngineSettings withRetry(int attempts, Duration initial, Duration max) {
+        return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, attempts, initial, max,
+                minRepeatInterval, preloadInterval, preloadBatchSize, maxInMemory, sweepInterval, sweepGrace,
+                claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity, lateThreshold);
+    }
+
+    public EngineSettings withSweep(Duration interval, Duration grace, Duration claim) {
+        return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts, retryInitialBackoff,
+                retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize, maxInMemory, interval, grace,
+                claim, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity, lateThreshold);
+    }
+
+    public EngineSettings withMaxInMemory(int cap) {
+        return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts, retryInitialBackoff,
+                retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize, cap, sweepInterval,
+                sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity,
+                lateThreshold);
+    }
+}

@@ -1,0 +1,232 @@
+package io.hourglass.core.engine;
+
+import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.model.MessageIds;
+import io.hourglass.core.spi.Coordinator;
+import io.hourglass.core.spi.MessageEmitter;
+import io.hourglass.core.spi.MessageStore;
+import io.hourglass.core.wheel.WheelTimer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Fires due messages in batches: claim in the store (conditional: still SCHEDULED and due), emit, then record the
+ * outcome — DELIVERED, the next round of a repeating message, a retry with exponential backoff, or DEAD.
+ *
+ * <p>The claim is what makes "cancel wins", "reschedule wins" and "never early" hold for entries already in the
+ * wheel: a cancelled, rescheduled or already-fired message simply is not claimed. A message is marked DELIVERED only
+ * after the emitter's future completed, i.e. after the broker acknowledged it. If the outcome cannot be written
+ * (store down), the message stays FIRING and the sweeper re-fires it after {@code claim-timeout}: at least once.
+ */
+final class Firer implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(Firer.class);
+    private static final long STORE_RETRY_MILLIS = 1_000;
+
+    private final MessageStore store;
+    private final MessageEmitter emitter;
+    private final WheelTimer timer;
+    private final Coordinator coordinator;
+    private final Preloader preloader;
+    private final EngineSettings settings;
+    private final DelayClock clock;
+    private final DelayMetrics metrics;
+    private volatile boolean running = true;
+
+    Firer(MessageStore store, MessageEmitter emitter, WheelTimer timer, Coordinator coordinator, Preloader preloader,
+          EngineSettings settings, DelayClock clock, DelayMetrics metrics) {
+        this.store = store;
+        this.emitter = emitter;
+        this.timer = timer;
+        this.coordinator = coordinator;
+        this.preloader = preloader;
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        int max = settings.fireBatchSize();
+        long[] fireAts = new long[max];
+        long[] ids = new long[max];
+        while (running) {
+            try {
+                int n = timer.poll(fireAts, ids, max, 100);
+                if (n > 0) {
+                    fireBatch(ids, n);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable t) {
+                log.error("[node={}] firing loop failed; continuing", coordinator.nodeId(), t);
+                metrics.loopError("firing");
+            }
+        }
+    }
+
+    void fireBatch(long[] ids, int n) {
+        List<Long> owned = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (coordinator.owns(MessageIds.slotOf(ids[i]))) {
+                owned.add(ids[i]);
+            }
+        }
+        if (owned.isEmpty()) {
+            return;
+        }
+        long token = newToken();
+        long now = clock.now();
+        List<DelayMessage> claimed;
+        try {
+            long start = System.nanoTime();
+            claimed = store.claim(owned, now, token);
+            metrics.storeClaim.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            log.warn("[node={}] claim of {} messages failed; retrying in {} ms", coordinator.nodeId(), owned.size(),
+                    STORE_RETRY_MILLIS, e);
+            metrics.loopError("claim");
+            for (long id : owned) {
+                timer.schedule(now + STORE_RETRY_MILLIS, id);
+            }
+            return;
+        }
+        metrics.claimsLost.increment(owned.size() - claimed.size());
+        if (!claimed.isEmpty()) {
+            emitAndRecord(claimed, token, now);
+        }
+    }
+
+    private void emitAndRecord(List<DelayMessage> claimed, long token, long now) {
+        long start = System.nanoTime();
+        List<CompletableFuture<Void>> futures;
+        try {
+            futures = emitter.emit(claimed, now);
+        } catch (RuntimeException e) {
+            futures = new ArrayList<>(claimed.size());
+            for (int i = 0; i < claimed.size(); i++) {
+                futures.add(CompletableFuture.failedFuture(e));
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.claimTimeout().toMillis() * 3 / 4);
+        List<Long> delivered = new ArrayList<>(claimed.size());
+        List<MessageStore.Rearm> rearms = new ArrayList<>(0);
+        List<MessageStore.Retry> retries = new ArrayList<>(0);
+        List<Long> dead = new ArrayList<>(0);
+        String deadError = null;
+        long lateThreshold = settings.lateThreshold().toMillis();
+        for (int i = 0; i < claimed.size(); i++) {
+            DelayMessage m = claimed.get(i);
+            String error = await(futures.get(i), deadline);
+            if (error == null) {
+                long lateness = now - m.deliverAt();
+                metrics.recordLateness(lateness);
+                if (lateness > lateThreshold) {
+                    metrics.late.increment();
+                }
+                if (m.isRepeating()) {
+                    rearms.add(new MessageStore.Rearm(m.id(), nextRound(m, now)));
+                } else {
+                    delivered.add(m.id());
+                }
+            } else if (m.attempts() >= settings.maxAttempts()) {
+                dead.add(m.id());
+                deadError = error;
+            } else {
+                retries.add(new MessageStore.Retry(m.id(), now + backoff(m.attempts()), error));
+            }
+        }
+        metrics.emit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        long done = clock.now();
+        record(() -> store.markDelivered(delivered, token, done), delivered.size(), "delivered");
+        record(() -> store.rearm(rearms, token, done), rearms.size(), "rearm");
+        record(() -> store.retryLater(retries, token, done), retries.size(), "retry");
+        String reason = deadError;
+        record(() -> store.markDead(dead, token, "gave up after " + settings.maxAttempts() + " attempts: " + reason, done),
+                dead.size(), "dead");
+        metrics.fired.increment(delivered.size() + rearms.size());
+        metrics.retried.increment(retries.size());
+        metrics.dead.increment(dead.size());
+        for (MessageStore.Rearm r : rearms) {
+            refile(r.id(), r.deliverAt());
+        }
+        for (MessageStore.Retry r : retries) {
+            refile(r.id(), r.fireAt());
+        }
+    }
+
+    private void refile(long id, long fireAt) {
+        if (preloader.covers(MessageIds.slotOf(id), fireAt)) {
+            timer.schedule(fireAt, id);
+        }
+    }
+
+    private void record(Runnable write, int count, String what) {
+        if (count == 0) {
+            return;
+        }
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            // the messages stay FIRING; the sweeper releases them after claim-timeout (at least once)
+            log.warn("[node={}] could not record {} {} outcomes; the sweeper will recover them",
+                    coordinator.nodeId(), count, what, e);
+            metrics.loopError("record-" + what);
+        }
+    }
+
+    /** The next round of a repeating message: the first multiple of the interval after now (missed rounds skipped). */
+    static long nextRound(DelayMessage m, long now) {
+        long interval = m.repeatIntervalMs();
+        long next = m.deliverAt() + interval;
+        if (next <= now) {
+            next = m.deliverAt() + ((now - m.deliverAt()) / interval + 1) * interval;
+        }
+        return next;
+    }
+
+    long backoff(int attempts) {
+        long initial = settings.retryInitialBackoff().toMillis();
+        long max = settings.retryMaxBackoff().toMillis();
+        int shift = Math.min(Math.max(attempts - 1, 0), 30);
+        long delay = initial << shift;
+        return delay <= 0 || delay > max ? max : delay;
+    }
+
+    private static String await(CompletableFuture<Void> future, long deadlineNanos) {
+        try {
+            future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        } catch (TimeoutException e) {
+            return "emit not acknowledged in time";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private static long newToken() {
+        long t;
+        do {
+            t = ThreadLocalRandom.current().nextLong();
+        } while (t == 0);
+        return t;
+    }
+}

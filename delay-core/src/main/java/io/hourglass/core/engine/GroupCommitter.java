@@ -1,0 +1,229 @@
+package io.hourglass.core.engine;
+
+import io.hourglass.core.error.DuplicateMessageException;
+import io.hourglass.core.error.OverloadedException;
+import io.hourglass.core.error.StoreUnavailableException;
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.spi.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Group commit: concurrent submits are gathered and written in one transaction; each caller's future completes
+ * only after that commit (acknowledged means durable).
+ *
+ * <p>No artificial linger: while one commit runs, the next submits queue up and form the next batch, so a lone
+ * submit pays one commit and a crowd shares one. Idempotency keys are resolved here, on the single writer thread:
+ * a key seen before (in the store or earlier in the same batch) answers with the first message and creates nothing.
+ */
+final class GroupCommitter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
+
+    private final MessageStore store;
+    private final int maxBatch;
+    private final BlockingQueue<Pending> queue;
+    private final Consumer<List<DelayMessage>> afterCommit;
+    private final DelayMetrics metrics;
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    GroupCommitter(MessageStore store, int maxBatch, int capacity, DelayMetrics metrics,
+                   Consumer<List<DelayMessage>> afterCommit, String threadName) {
+        this.store = store;
+        this.maxBatch = maxBatch;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.metrics = metrics;
+        this.afterCommit = afterCommit;
+        this.writer = new Thread(this::run, threadName);
+        this.writer.setDaemon(true);
+    }
+
+    void start() {
+        writer.start();
+    }
+
+    CompletableFuture<SubmitResult> submit(DelayMessage message) {
+        Pending p = new Pending(message, new CompletableFuture<>());
+        if (!running) {
+            p.future.completeExceptionally(new OverloadedException("Server is shutting down"));
+        } else if (!queue.offer(p)) {
+            p.future.completeExceptionally(new OverloadedException("Write queue is full (" + queue.size() + " waiting)"));
+        }
+        return p.future;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Throwable t) {
+                log.error("Group commit failed for {} messages", batch.size(), t);
+                metrics.loopError("group-commit");
+                for (Pending p : batch) {
+                    p.future.completeExceptionally(t);
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+        Pending p;
+        while ((p = queue.poll()) != null) {
+            p.future.completeExceptionally(new OverloadedException("Server is shutting down"));
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        List<Pending> toInsert = resolveIdempotency(batch);
+        if (toInsert.isEmpty()) {
+            return;
+        }
+        List<DelayMessage> messages = new ArrayList<>(toInsert.size());
+        for (Pending p : toInsert) {
+            messages.add(p.message);
+        }
+        try {
+            long start = System.nanoTime();
+            store.insert(messages);
+            metrics.storeInsert.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        } catch (DuplicateMessageException e) {
+            // another server won an idempotency key (or an id collided): settle each message alone
+            for (Pending p : toInsert) {
+                commitOne(p);
+            }
+            return;
+        } catch (RuntimeException e) {
+            fail(toInsert, e);
+            return;
+        }
+        acknowledge(toInsert, messages);
+    }
+
+    private void commitOne(Pending p) {
+        List<Pending> single = resolveIdempotency(List.of(p));
+        if (single.isEmpty()) {
+            return;
+        }
+        try {
+            store.insert(List.of(p.message));
+            acknowledge(single, List.of(p.message));
+        } catch (RuntimeException e) {
+            fail(single, e);
+        }
+    }
+
+    private void acknowledge(List<Pending> inserted, List<DelayMessage> messages) {
+        metrics.accepted.increment(messages.size());
+        try {
+            afterCommit.accept(messages);
+        } catch (RuntimeException e) {
+            // the messages are durable; the preloader or sweeper will still find them
+            log.warn("Could not hand {} committed messages to the timer", messages.size(), e);
+        }
+        for (Pending p : inserted) {
+            p.future.complete(new SubmitResult(p.message, true));
+            for (Pending follower : p.followers) {
+                follower.future.complete(new SubmitResult(p.message, false));
+            }
+        }
+    }
+
+    private static void fail(List<Pending> pendings, RuntimeException e) {
+        RuntimeException error = e instanceof io.hourglass.core.error.DelayException ? e
+                : new StoreUnavailableException("Store failed: " + e.getMessage(), e);
+        for (Pending p : pendings) {
+            p.future.completeExceptionally(error);
+            for (Pending follower : p.followers) {
+                follower.future.completeExceptionally(error);
+            }
+        }
+    }
+
+    /** Answers repeats of known idempotency keys; returns what still needs inserting. */
+    private List<Pending> resolveIdempotency(List<Pending> batch) {
+        Map<String, Map<String, Pending>> byApp = null;
+        List<Pending> toInsert = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            String key = p.message.idempotencyKey();
+            if (key == null) {
+                toInsert.add(p);
+                continue;
+            }
+            if (byApp == null) {
+                byApp = new HashMap<>();
+            }
+            Map<String, Pending> keys = byApp.computeIfAbsent(p.message.appKey(), a -> new HashMap<>());
+            Pending leader = keys.putIfAbsent(key, p);
+            if (leader != null) {
+                leader.followers.add(p);
+            } else {
+                toInsert.add(p);
+            }
+        }
+        if (byApp == null) {
+            return toInsert;
+        }
+        for (Map.Entry<String, Map<String, Pending>> app : byApp.entrySet()) {
+            List<DelayMessage> existing;
+            try {
+                existing = store.findByIdempotencyKeys(app.getKey(), app.getValue().keySet());
+            } catch (RuntimeException e) {
+                List<Pending> leaders = new ArrayList<>(app.getValue().values());
+                fail(leaders, e);
+                toInsert.removeAll(leaders);
+                continue;
+            }
+            for (DelayMessage found : existing) {
+                Pending leader = app.getValue().get(found.idempotencyKey());
+                if (leader != null && toInsert.remove(leader)) {
+                    leader.future.complete(new SubmitResult(found, false));
+                    for (Pending follower : leader.followers) {
+                        follower.future.complete(new SubmitResult(found, false));
+                    }
+                }
+            }
+        }
+        return toInsert;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class Pending {
+        final DelayMessage message;
+        final CompletableFuture<SubmitResult> future;
+        final List<Pending> followers = new ArrayList<>(0);
+
+        Pending(DelayMessage message, CompletableFuture<SubmitResult> future) {
+            this.message = message;
+            this.future = future;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.hourglass.core.engine;
+
+import io.hourglass.core.error.PayloadTooLargeException;
+import io.hourglass.core.error.ValidationException;
+import io.hourglass.core.error.ValidationException.FieldError;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Checks client input against the documented limits. Pure: no I/O, time passed in. */
+final class MessageValidator {
+
+    static final int MAX_KEY_CHARS = 512;
+    static final int MAX_HEADERS = 32;
+    static final int MAX_HEADER_NAME_CHARS = 128;
+    static final int MAX_HEADER_VALUE_CHARS = 1024;
+    static final int MAX_IDEMPOTENCY_KEY_CHARS = 128;
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    private final EngineSettings settings;
+
+    MessageValidator(EngineSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Validates a submit and returns its absolute due time. */
+    long validateSubmit(SubmitCommand cmd, String idempotencyKey, long now) {
+        List<FieldError> errors = new ArrayList<>();
+        if (cmd.topic() == null || cmd.topic().isEmpty()) {
+            errors.add(new FieldError("topic", "is required"));
+        } else if (!TOPIC.matcher(cmd.topic()).matches() || cmd.topic().equals(".") || cmd.topic().equals("..")) {
+            errors.add(new FieldError("topic", "must be 1-249 characters of [a-zA-Z0-9._-]"));
+        }
+        if (cmd.key() != null && cmd.key().length() > MAX_KEY_CHARS) {
+            errors.add(new FieldError("key", "must be at most " + MAX_KEY_CHARS + " characters"));
+        }
+        if (cmd.payload() == null) {
+            errors.add(new FieldError("payload", "is required"));
+        }
+        validateHeaders(cmd.headers(), errors);
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_CHARS)) {
+            errors.add(new FieldError("Idempotency-Key", "must be 1-" + MAX_IDEMPOTENCY_KEY_CHARS + " characters"));
+        }
+        long deliverAt = dueTime(cmd.delayMs(), cmd.deliverAt(), now, errors);
+        if (cmd.repeatIntervalMs() != null) {
+            long min = settings.minRepeatInterval().toMillis();
+            long max = settings.maxDelay().toMillis();
+            if (cmd.repeatIntervalMs() < min || cmd.repeatIntervalMs() > max) {
+                errors.add(new FieldError("repeatIntervalMs", "must be between " + min + " and " + max));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        int bytes = utf8Length(cmd.payload());
+        if (bytes > settings.maxPayloadBytes()) {
+            throw new PayloadTooLargeException(bytes, settings.maxPayloadBytes());
+        }
+        return deliverAt;
+    }
+
+    /** Validates a change of due time against the current one and returns the new due time. */
+    long validateReschedule(RescheduleCommand cmd, long currentDeliverAt, long now) {
+        int set = (cmd.deliverAt() != null ? 1 : 0) + (cmd.delayMs() != null ? 1 : 0) + (cmd.extendMs() != null ? 1 : 0);
+        if (set != 1) {
+            throw new ValidationException("deliverAt", "exactly one of deliverAt, delayMs and extendMs is required");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        long result;
+        if (cmd.extendMs() != null) {
+            long target = currentDeliverAt + cmd.extendMs();
+            checkRange("extendMs", target, now, errors);
+            result = Math.max(target, now);
+        } else {
+            result = dueTime(cmd.delayMs(), cmd.deliverAt(), now, errors);
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        return result;
+    }
+
+    private long dueTime(Long delayMs, Long deliverAt, long now, List<FieldError> errors) {
+        if ((delayMs == null) == (deliverAt == null)) {
+            errors.add(new FieldError(delayMs == null ? "delayMs" : "deliverAt", "exactly one of delayMs and deliverAt is required"));
+            return now;
+        }
+        long max = settings.maxDelay().toMillis();
+        if (delayMs != null) {
+            if (delayMs < 0 || delayMs > max) {
+                errors.add(new FieldError("delayMs", "must be between 0 and " + max));
+                return now;
+            }
+            return now + delayMs;
+        }
+        checkRange("deliverAt", deliverAt, now, errors);
+        return Math.max(deliverAt, now);
+    }
+
+    private void checkRange(String field, long deliverAt, long now, List<FieldError> errors) {
+        long max = settings.maxDelay().toMillis();
+        long tolerance = settings.pastTolerance().toMillis();
+        if (deliverAt < now - tolerance) {
+            errors.add(new FieldError(field, "puts the due time " + (now - deliverAt) + " ms in the past; at most "
+                    + tolerance + " ms in the past is accepted (as due now)"));
+        } else if (deliverAt > now + max) {
+            errors.add(new FieldError(field, "puts the due time more than " + max + " ms (delay.core.max-delay) ahead"));
+        }
+    }
+
+    private static void validateHeaders(Map<String, String> headers, List<FieldError> errors) {
+        if (headers == null) {
+            return;
+        }
+        if (headers.size() > MAX_HEADERS) {
+            errors.add(new FieldError("headers", "at most " + MAX_HEADERS + " headers"));
+            return;
+        }
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            String name = h.getKey();
+            if (name == null || name.isEmpty() || name.length() > MAX_HEADER_NAME_CHARS) {
+                errors.add(new FieldError("headers", "names must be 1-" + MAX_HEADER_NAME_CHARS + " characters"));
+            } else if (name.toLowerCase(Locale.ROOT).startsWith("x-delay-")) {
+                errors.add(new FieldError("headers." + name, "the x-delay- prefix is reserved"));
+            } else if (h.getValue() == null) {
+                errors.add(new FieldError("headers." + name, "must not be null"));
+            } else if (h.getValue().length() > MAX_HEADER_VALUE_CHARS) {
+                errors.add(new FieldError("headers." + name, "must be at most " + MAX_HEADER_VALUE_CHARS + " characters"));
+            }
+        }
+    }
+
+    static int utf8Length(String s) {
+        if (s == null) {
+            return 0;
+        }
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,62 @@
+package io.hourglass.core.engine;
+
+import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.model.DueEntry;
+import io.hourglass.core.spi.Coordinator;
+import io.hourglass.core.spi.MessageStore;
+import io.hourglass.core.wheel.WheelTimer;
+
+import java.util.List;
+
+/**
+ * The safety net: a message missed by any race is still delivered, late rather than never.
+ * <ul>
+ *   <li>FIRING claims older than {@code claim-timeout} (a crashed or stuck firer) go back to SCHEDULED and are
+ *   fired again; each may already have been emitted, so each counts as a possible duplicate.</li>
+ *   <li>SCHEDULED messages overdue by more than {@code sweep-grace} are re-queued, but only while the firing
+ *   backlog is empty: a backlog means they are still on their way.</li>
+ * </ul>
+ */
+final class Sweeper {
+
+    private static final int LIMIT = 1000;
+
+    private final MessageStore store;
+    private final WheelTimer timer;
+    private final Coordinator coordinator;
+    private final EngineSettings settings;
+    private final DelayClock clock;
+    private final DelayMetrics metrics;
+
+    Sweeper(MessageStore store, WheelTimer timer, Coordinator coordinator, EngineSettings settings, DelayClock clock,
+            DelayMetrics metrics) {
+        this.store = store;
+        this.timer = timer;
+        this.coordinator = coordinator;
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    void runOnce() {
+        for (int slot : coordinator.ownedSlots()) {
+            long now = clock.now();
+            List<DueEntry> released = store.releaseStuck(slot, now - settings.claimTimeout().toMillis(), now, LIMIT);
+            for (DueEntry e : released) {
+                timer.schedule(e.fireAt(), e.id());
+            }
+            metrics.duplicates.increment(released.size());
+        }
+        if (timer.readySize() > 0) {
+            return;
+        }
+        for (int slot : coordinator.ownedSlots()) {
+            long cutoff = clock.now() - settings.sweepGrace().toMillis();
+            List<DueEntry> overdue = store.scanScheduled(slot, 0, cutoff, Long.MIN_VALUE, 0, LIMIT);
+            for (DueEntry e : overdue) {
+                timer.schedule(e.fireAt(), e.id());
+            }
+            metrics.swept.increment(overdue.size());
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.hourglass.core.model;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One stored delay message. Immutable; every state change produces a new row version in the store.
+ *
+ * @param id               server-made id; encodes the slot (see {@link MessageIds})
+ * @param appKey           owning application
+ * @param topic            target topic
+ * @param key              optional business key: Kafka record key; may be {@code null}
+ * @param payload          the body, emitted as UTF-8
+ * @param headers          user headers, emitted beside the {@code x-delay-*} headers; never {@code null}
+ * @param deliverAt        due time, epoch ms UTC: the message is never emitted before it
+ * @param fireAt           when the engine acts on it next: {@code deliverAt}, or later for a retry with backoff
+ * @param repeatIntervalMs interval of a repeating message, or {@code null} for a one-shot message
+ * @param state            current state
+ * @param attempts         emit attempts so far (for the current round of a repeating message)
+ * @param createdAt        epoch ms
+ * @param updatedAt        epoch ms
+ * @param slot             owning slot (also encoded in the id)
+ * @param version          bumped by every change; used for optimistic checks
+ * @param idempotencyKey   the submit's {@code Idempotency-Key}, or {@code null}
+ * @param claimToken       token of the claim that moved it to FIRING, 0 when never claimed
+ * @param claimedAt        epoch ms of that claim, 0 when never claimed
+ * @param lastError        last emit error, or {@code null}
+ */
+public record DelayMessage(
+        long id,
+        String appKey,
+        String topic,
+        String key,
+        String payload,
+        Map<String, String> headers,
+        long deliverAt,
+        long fireAt,
+        Long repeatIntervalMs,
+        MessageState state,
+        int attempts,
+        long createdAt,
+        long updatedAt,
+        int slot,
+        long version,
+        String idempotencyKey,
+        long claimToken,
+        long claimedAt,
+        String lastError) {
+
+    public DelayMessage {
+        Objects.requireNonNull(appKey, "appKey");
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(state, "state");
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    /** A new SCHEDULED message as the receiving server creates it. */
+    public static DelayMessage scheduled(long id, String appKey, String topic, String key, String payload,
+                                         Map<String, String> headers, long deliverAt, Long repeatIntervalMs,
+                                         long now, String idempotencyKey) {
+        return new DelayMessage(id, appKey, topic, key, payload, headers, deliverAt, deliverAt, repeatIntervalMs,
+                MessageState.SCHEDULED, 0, now, now, MessageIds.slotOf(id), 0L, idempotencyKey, 0L, 0L, null);
+    }
+
+    public boolean isRepeating() {
+        return repeatIntervalMs != null && repeatIntervalMs > 0;
+    }
+
+    public String idString() {
+        return MessageIds.format(id);
+    }
+}

@@ -1,0 +1,22 @@
+package io.hourglass.core.spi;
+
+import io.hourglass.core.model.DelayMessage;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends fired messages to their target (Kafka by default).
+ *
+ * <p>A future completes normally only once the target has durably acknowledged the record (for Kafka:
+ * {@code acks=all}); the engine marks a message DELIVERED only after that. A future that completes exceptionally
+ * makes the engine retry with backoff. The emitter may fail the rest of a batch fast once the target is known to
+ * be down. Records must carry the message id (header {@code x-delay-id}) so consumers can drop duplicates.
+ *
+ * <p>Thread-safe; {@link #emit} must not block for long (it is called on the firing threads).
+ */
+public interface MessageEmitter {
+
+    /** Emits the batch; one future per message, in the same order. */
+    List<CompletableFuture<Void>> emit(List<DelayMessage> messages, long now);
+}

@@ -1,0 +1,113 @@
+package io.hourglass.core.spi;
+
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.model.DueEntry;
+import io.hourglass.core.model.MessageState;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Durable home of every message: the source of truth. The engine keeps only (fireAt, id) pairs in memory.
+ *
+ * <p><b>Threading:</b> implementations are called from many threads at once and must be thread-safe.
+ *
+ * <p><b>Conditional changes:</b> every change of state is a conditional update on the current state (and, where
+ * stated, on the claim token). Losing a race is not an error: it shows as a smaller count or an absent result.
+ * That is what makes "cancel wins" and "reschedule wins" hold while the same message sits in the wheel.
+ *
+ * <p><b>What callers do not get:</b> no method here waits for a message to become due; nothing is cached; a
+ * failure of the backing server surfaces as {@link io.hourglass.core.error.StoreUnavailableException}, and the
+ * caller decides whether to retry.
+ *
+ * <p>Every implementation must pass the contract suite in {@code delay-store-tck}.
+ */
+public interface MessageStore {
+
+    /**
+     * Inserts new SCHEDULED messages in one transaction: all of them are durable when this returns, or none is
+     * (exception). Acknowledging a client only after this returns is guarantee 1 (acknowledged means durable).
+     *
+     * @throws io.hourglass.core.error.DuplicateMessageException when an id or (appKey, idempotencyKey) exists
+     */
+    void insert(List<DelayMessage> messages);
+
+    /** The message with this id, in any state. */
+    Optional<DelayMessage> get(long id);
+
+    /** Messages of {@code appKey} whose idempotency key is one of {@code keys}. */
+    List<DelayMessage> findByIdempotencyKeys(String appKey, Collection<String> keys);
+
+    /**
+     * One page of SCHEDULED messages of {@code slot} with {@code fromFireAt <= fireAt < toFireAt}, ordered by
+     * (fireAt, id), starting strictly after the keyset cursor ({@code afterFireAt}, {@code afterId}).
+     * Pass {@code afterFireAt = Long.MIN_VALUE} for the first page.
+     */
+    List<DueEntry> scanScheduled(int slot, long fromFireAt, long toFireAt, long afterFireAt, long afterId, int limit);
+
+    /**
+     * Claims due messages for firing: {@code SCHEDULED -> FIRING} for each id whose state is still SCHEDULED and
+     * whose {@code fireAt <= now}, setting the claim token, {@code claimedAt = now}, {@code attempts + 1} and
+     * {@code version + 1}. Two claimers racing for one message: exactly one gets it.
+     *
+     * @return the claimed messages, complete with payload and headers (only those this call claimed)
+     */
+    List<DelayMessage> claim(Collection<Long> ids, long now, long claimToken);
+
+    /** {@code FIRING -> DELIVERED} for the ids still held by {@code claimToken}. Returns the rows changed. */
+    int markDelivered(Collection<Long> ids, long claimToken, long now);
+
+    /**
+     * {@code FIRING -> SCHEDULED} with a new due time, for the next round of repeating messages still held by
+     * {@code claimToken}; attempts restart at 0. Returns the rows changed.
+     */
+    int rearm(List<Rearm> rearms, long claimToken, long now);
+
+    /**
+     * {@code FIRING -> SCHEDULED} with {@code fireAt} moved later (backoff) and the error kept, for the ids still
+     * held by {@code claimToken}; {@code deliverAt} is unchanged. Returns the rows changed.
+     */
+    int retryLater(List<Retry> retries, long claimToken, long now);
+
+    /** {@code FIRING -> DEAD} with the error kept, for ids still held by {@code claimToken}. Returns the rows changed. */
+    int markDead(Collection<Long> ids, long claimToken, String error, long now);
+
+    /**
+     * {@code SCHEDULED -> CANCELLED}. Returns {@code true} when this call cancelled it; {@code false} when the id
+     * is unknown or the message is no longer SCHEDULED (read it to tell which).
+     */
+    boolean cancel(long id, long now);
+
+    /**
+     * Moves the due time of a SCHEDULED message ({@code deliverAt = fireAt = newDeliverAt}, attempts unchanged).
+     *
+     * @param expectedVersion when {@code >= 0}, the change happens only if the version still matches
+     * @return the updated message, or empty when unknown, not SCHEDULED, or the version moved on
+     */
+    Optional<DelayMessage> reschedule(long id, long newDeliverAt, long expectedVersion, long now);
+
+    /**
+     * Hands stuck claims back: {@code FIRING -> SCHEDULED} ({@code fireAt = now}) for messages of {@code slot}
+     * claimed before {@code claimedBefore}, at most {@code limit}. Used by the sweeper to recover claims of a
+     * crashed or partitioned server.
+     *
+     * @return the entries released
+     */
+    List<DueEntry> releaseStuck(int slot, long claimedBefore, long now, int limit);
+
+    /** Count of messages per state (all slots). States with no message may be absent. */
+    Map<MessageState, Long> countByState();
+
+    /** Count of SCHEDULED messages of one slot (its backlog). */
+    long countScheduled(int slot);
+
+    /** The next round of a repeating message. */
+    record Rearm(long id, long deliverAt) {
+    }
+
+    /** A failed emit to try again at {@code fireAt}. */
+    record Retry(long id, long fireAt, String error) {
+    }
+}

@@ -1,0 +1,211 @@
+package io.hourglass.core.testing;
+
+import io.hourglass.core.error.DuplicateMessageException;
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.model.DueEntry;
+import io.hourglass.core.model.MessageState;
+import io.hourglass.core.spi.MessageStore;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/** A {@link MessageStore} in a map, with the same conditional semantics as the real ones; for core tests. */
+public final class InMemoryMessageStore implements MessageStore {
+
+    private final TreeMap<Long, DelayMessage> rows = new TreeMap<>();
+    private volatile boolean down;
+
+    /** Makes every call fail, like a database that went away. */
+    public void setDown(boolean down) {
+        this.down = down;
+    }
+
+    private void check() {
+        if (down) {
+            throw new IllegalStateException("store down");
+        }
+    }
+
+    @Override
+    public synchronized void insert(List<DelayMessage> messages) {
+        check();
+        for (DelayMessage m : messages) {
+            if (rows.containsKey(m.id()) || (m.idempotencyKey() != null
+                    && !findByIdempotencyKeys(m.appKey(), List.of(m.idempotencyKey())).isEmpty())) {
+                throw new DuplicateMessageException("duplicate " + m.id(), null);
+            }
+        }
+        for (DelayMessage m : messages) {
+            rows.put(m.id(), m);
+        }
+    }
+
+    @Override
+    public synchronized Optional<DelayMessage> get(long id) {
+        check();
+        return Optional.ofNullable(rows.get(id));
+    }
+
+    @Override
+    public synchronized List<DelayMessage> findByIdempotencyKeys(String appKey, Collection<String> keys) {
+        check();
+        return rows.values().stream()
+                .filter(m -> m.appKey().equals(appKey) && m.idempotencyKey() != null && keys.contains(m.idempotencyKey()))
+                .toList();
+    }
+
+    @Override
+    public synchronized List<DueEntry> scanScheduled(int slot, long fromFireAt, long toFireAt, long afterFireAt,
+                                                     long afterId, int limit) {
+        check();
+        return rows.values().stream()
+                .filter(m -> m.slot() == slot && m.state() == MessageState.SCHEDULED)
+                .filter(m -> m.fireAt() >= fromFireAt && m.fireAt() < toFireAt)
+                .filter(m -> m.fireAt() > afterFireAt || (m.fireAt() == afterFireAt && m.id() > afterId))
+                .sorted(Comparator.comparingLong(DelayMessage::fireAt).thenComparingLong(DelayMessage::id))
+                .limit(limit)
+                .map(m -> new DueEntry(m.id(), m.fireAt()))
+                .toList();
+    }
+
+    @Override
+    public synchronized List<DelayMessage> claim(Collection<Long> ids, long now, long claimToken) {
+        check();
+        List<DelayMessage> claimed = new ArrayList<>();
+        for (long id : ids) {
+            DelayMessage m = rows.get(id);
+            if (m != null && m.state() == MessageState.SCHEDULED && m.fireAt() <= now) {
+                DelayMessage c = copy(m, MessageState.FIRING, m.deliverAt(), m.fireAt(), m.attempts() + 1, now,
+                        claimToken, now, m.lastError());
+                rows.put(id, c);
+                claimed.add(c);
+            }
+        }
+        return claimed;
+    }
+
+    @Override
+    public synchronized int markDelivered(Collection<Long> ids, long claimToken, long now) {
+        check();
+        return updateHeld(ids, claimToken, m -> copy(m, MessageState.DELIVERED, m.deliverAt(), m.fireAt(),
+                m.attempts(), now, m.claimToken(), m.claimedAt(), m.lastError()));
+    }
+
+    @Override
+    public synchronized int rearm(List<Rearm> rearms, long claimToken, long now) {
+        check();
+        int n = 0;
+        for (Rearm r : rearms) {
+            n += updateHeld(List.of(r.id()), claimToken, m -> copy(m, MessageState.SCHEDULED, r.deliverAt(),
+                    r.deliverAt(), 0, now, m.claimToken(), m.claimedAt(), m.lastError()));
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized int retryLater(List<Retry> retries, long claimToken, long now) {
+        check();
+        int n = 0;
+        for (Retry r : retries) {
+            n += updateHeld(List.of(r.id()), claimToken, m -> copy(m, MessageState.SCHEDULED, m.deliverAt(),
+                    r.fireAt(), m.attempts(), now, m.claimToken(), m.claimedAt(), r.error()));
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized int markDead(Collection<Long> ids, long claimToken, String error, long now) {
+        check();
+        return updateHeld(ids, claimToken, m -> copy(m, MessageState.DEAD, m.deliverAt(), m.fireAt(), m.attempts(),
+                now, m.claimToken(), m.claimedAt(), error));
+    }
+
+    @Override
+    public synchronized boolean cancel(long id, long now) {
+        check();
+        DelayMessage m = rows.get(id);
+        if (m == null || m.state() != MessageState.SCHEDULED) {
+            return false;
+        }
+        rows.put(id, copy(m, MessageState.CANCELLED, m.deliverAt(), m.fireAt(), m.attempts(), now, m.claimToken(),
+                m.claimedAt(), m.lastError()));
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<DelayMessage> reschedule(long id, long newDeliverAt, long expectedVersion, long now) {
+        check();
+        DelayMessage m = rows.get(id);
+        if (m == null || m.state() != MessageState.SCHEDULED || (expectedVersion >= 0 && m.version() != expectedVersion)) {
+            return Optional.empty();
+        }
+        DelayMessage r = copy(m, MessageState.SCHEDULED, newDeliverAt, newDeliverAt, m.attempts(), now,
+                m.claimToken(), m.claimedAt(), m.lastError());
+        rows.put(id, r);
+        return Optional.of(r);
+    }
+
+    @Override
+    public synchronized List<DueEntry> releaseStuck(int slot, long claimedBefore, long now, int limit) {
+        check();
+        List<DueEntry> released = new ArrayList<>();
+        for (DelayMessage m : List.copyOf(rows.values())) {
+            if (released.size() >= limit) {
+                break;
+            }
+            if (m.slot() == slot && m.state() == MessageState.FIRING && m.claimedAt() < claimedBefore) {
+                rows.put(m.id(), copy(m, MessageState.SCHEDULED, m.deliverAt(), now, m.attempts(), now,
+                        m.claimToken(), m.claimedAt(), m.lastError()));
+                released.add(new DueEntry(m.id(), now));
+            }
+        }
+        return released;
+    }
+
+    @Override
+    public synchronized Map<MessageState, Long> countByState() {
+        check();
+        Map<MessageState, Long> counts = new EnumMap<>(MessageState.class);
+        for (DelayMessage m : rows.values()) {
+            counts.merge(m.state(), 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    @Override
+    public synchronized long countScheduled(int slot) {
+        check();
+        return rows.values().stream().filter(m -> m.slot() == slot && m.state() == MessageState.SCHEDULED).count();
+    }
+
+    /** Every row, for assertions. */
+    public synchronized List<DelayMessage> all() {
+        return List.copyOf(rows.values());
+    }
+
+    private int updateHeld(Collection<Long> ids, long claimToken, UnaryOperator<DelayMessage> change) {
+        int n = 0;
+        for (long id : ids) {
+            DelayMessage m = rows.get(id);
+            if (m != null && m.state() == MessageState.FIRING && m.claimToken() == claimToken) {
+                rows.put(id, change.apply(m));
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static DelayMessage copy(DelayMessage m, MessageState state, long deliverAt, long fireAt, int attempts,
+                                     long now, long claimToken, long claimedAt, String lastError) {
+        return new DelayMessage(m.id(), m.appKey(), m.topic(), m.key(), m.payload(), m.headers(), deliverAt, fireAt,
+                m.repeatIntervalMs(), state, attempts, m.createdAt(), now, m.slot(), m.version() + 1,
+                m.idempotencyKey(), claimToken, claimedAt, lastError);
+    }
+}
