@@ -122,16 +122,14 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
 
     /** A committed change of due time: file it if it lands inside the loaded window. */
     void rescheduled(DelayMessage updated) {
-        if (coordinator.owns(updated.slot()) && preloader.covers(updated.slot(), updated.fireAt())) {
-            timer.schedule(updated.fireAt(), updated.id());
+        if (coordinator.owns(updated.slot())) {
+            preloader.file(updated.slot(), updated.fireAt(), updated.id());
         }
     }
 
     private void afterCommit(List<DelayMessage> committed) {
         for (DelayMessage m : committed) {
-            if (preloader.covers(m.slot(), m.fireAt())) {
-                timer.schedule(m.fireAt(), m.id());
-            }
+            preloader.file(m.slot(), m.fireAt(), m.id());
         }
     }
 

@@ -104,9 +104,9 @@ public record EngineSettings(
                 claim, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity, lateThreshold);
     }
 
-    public EngineSettings withMaxInMemory(int cap) {
+    public EngineSettings withMaxInMemory(int cap, int batchSize) {
         return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts, retryInitialBackoff,
-                retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize, cap, sweepInterval,
+                retryMaxBackoff, minRepeatInterval, preloadInterval, batchSize, cap, sweepInterval,
                 sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity,
                 lateThreshold);
     }

@@ -170,9 +170,7 @@ final class Firer implements Runnable {
     }
 
     private void refile(long id, long fireAt) {
-        if (preloader.covers(MessageIds.slotOf(id), fireAt)) {
-            timer.schedule(fireAt, id);
-        }
+        preloader.file(MessageIds.slotOf(id), fireAt, id);
     }
 
     private void record(Runnable write, int count, String what) {

@@ -50,6 +50,24 @@ final class Preloader {
         return fireAt < watermarks.get(slot);
     }
 
+    /**
+     * Files a committed message (new, rescheduled, retried or re-armed) if it falls inside the loaded window.
+     * At the in-memory cap it is not filed; the watermark is lowered to it instead, so a later scan loads it.
+     */
+    void file(int slot, long fireAt, long id) {
+        if (!covers(slot, fireAt)) {
+            return;
+        }
+        if (timer.size() < settings.maxInMemory()) {
+            timer.schedule(fireAt, id);
+            return;
+        }
+        long w;
+        while (fireAt < (w = watermarks.get(slot)) && !watermarks.compareAndSet(slot, w, fireAt)) {
+            Thread.onSpinWait();
+        }
+    }
+
     /** Forgets a slot (lost ownership): its next owner loads it from the store. */
     void unload(int slot) {
         watermarks.set(slot, UNLOADED);

@@ -1,0 +1,230 @@
+package io.hourglass.core.engine;
+
+import io.hourglass.core.error.InvalidStateException;
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.model.MessageState;
+import io.hourglass.core.testing.InMemoryAppStore;
+import io.hourglass.core.testing.InMemoryMessageStore;
+import io.hourglass.core.testing.ManualClock;
+import io.hourglass.core.testing.RecordingEmitter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+@Timeout(30)
+class DelayEngineTest {
+
+    private static final long T0 = 1_763_700_000_000L;
+    private final ManualClock clock = new ManualClock(T0);
+    private final InMemoryMessageStore store = new InMemoryMessageStore();
+    private final InMemoryAppStore appStore = new InMemoryAppStore();
+    private final RecordingEmitter emitter = new RecordingEmitter();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private DelayEngine engine;
+    private DelayService service;
+
+    private void start(EngineSettings settings) {
+        engine = new DelayEngine(store, emitter, new StandaloneCoordinator(8, "test"), clock, settings, registry);
+        AppDirectory apps = new AppDirectory(appStore, clock);
+        apps.ensureApp("app", "secret", Set.of("t"));
+        service = new DelayService(engine, store, apps, clock);
+        engine.start();
+    }
+
+    private void start() {
+        start(EngineSettings.defaults().withSweep(Duration.ofMillis(50), Duration.ofSeconds(30), Duration.ofSeconds(60)));
+    }
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private DelayMessage submit(long delayMs) {
+        return service.submit("app", new SubmitCommand("t", null, "p", Map.of(), delayMs, null, null), null).join().message();
+    }
+
+    private MessageState stateOf(DelayMessage m) {
+        return store.get(m.id()).orElseThrow().state();
+    }
+
+    @Test
+    void acknowledgedMessageIsInTheStore() {
+        start();
+        DelayMessage m = submit(5_000);
+        assertThat(store.get(m.id())).isPresent();
+        assertThat(stateOf(m)).isEqualTo(MessageState.SCHEDULED);
+    }
+
+    @Test
+    void neverEarly_messageFiresAtItsDueTimeAndNotBefore() throws Exception {
+        start();
+        DelayMessage m = submit(1_000);
+        clock.set(T0 + 999);
+        Thread.sleep(100);
+        assertThat(emitter.emitted()).isEmpty();
+        clock.set(T0 + 1_000);
+        await().until(() -> emitter.emitted().size() == 1);
+        assertThat(emitter.emitted().get(0).emittedAt()).isGreaterThanOrEqualTo(m.deliverAt());
+        await().until(() -> stateOf(m) == MessageState.DELIVERED);
+    }
+
+    @Test
+    void cancelWins_againstAMessageAlreadyInTheWheel() throws Exception {
+        start();
+        DelayMessage m = submit(1_000);
+        assertThat(engine.inMemory()).isEqualTo(1);
+        assertThat(service.cancel("app", m.idString()).state()).isEqualTo(MessageState.CANCELLED);
+        clock.set(T0 + 5_000);
+        await().until(() -> engine.inMemory() == 0);
+        Thread.sleep(200);
+        assertThat(emitter.emitted()).isEmpty();
+        assertThat(stateOf(m)).isEqualTo(MessageState.CANCELLED);
+    }
+
+    @Test
+    void rescheduleWins_laterTimeFiresAtTheNewTimeNotTheOld() throws Exception {
+        start();
+        DelayMessage m = submit(1_000);
+        service.reschedule("app", m.idString(), new RescheduleCommand(null, 3_000L, null));
+        clock.set(T0 + 2_000);
+        Thread.sleep(200);
+        assertThat(emitter.emitted()).isEmpty();
+        clock.set(T0 + 3_000);
+        await().until(() -> emitter.emitted().size() == 1);
+        assertThat(emitter.emitted().get(0).emittedAt()).isGreaterThanOrEqualTo(T0 + 3_000);
+    }
+
+    @Test
+    void rescheduleWins_earlierTimeFiresAtTheNewTime() {
+        start();
+        DelayMessage m = submit(60_000);
+        service.reschedule("app", m.idString(), new RescheduleCommand(null, null, -59_000L));
+        clock.set(T0 + 1_000);
+        await().until(() -> emitter.emitted().size() == 1);
+        clock.set(T0 + 61_000);
+        await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+        assertThat(emitter.emitted()).hasSize(1);
+    }
+
+    @Test
+    void atLeastOnce_emitFailuresRetryWithBackoffAndNothingIsDeliveredWithoutAnAck() throws Exception {
+        start();
+        emitter.setDown(true);
+        DelayMessage m = submit(0);
+        await().until(() -> emitter.attempts() >= 1);
+        await().until(() -> stateOf(m) == MessageState.SCHEDULED && store.get(m.id()).get().fireAt() > T0);
+        assertThat(store.get(m.id()).get().lastError()).contains("broker down");
+        clock.advance(1_000); // first backoff
+        await().until(() -> emitter.attempts() >= 2);
+        await().until(() -> stateOf(m) == MessageState.SCHEDULED);
+        assertThat(store.get(m.id()).get().fireAt()).isEqualTo(clock.now() + 2_000); // doubled
+        emitter.setDown(false);
+        clock.advance(2_000);
+        await().until(() -> stateOf(m) == MessageState.DELIVERED);
+        assertThat(emitter.emittedIds()).containsExactly(m.id());
+        assertThat(registry.counter("hourglass.messages.retried").count()).isEqualTo(2);
+    }
+
+    @Test
+    void messageGoesDeadAfterMaxAttempts() {
+        start(EngineSettings.defaults().withRetry(2, Duration.ofMillis(10), Duration.ofMillis(10)));
+        emitter.setDown(true);
+        DelayMessage m = submit(0);
+        await().until(() -> stateOf(m) == MessageState.SCHEDULED && emitter.attempts() >= 1);
+        clock.advance(20);
+        await().until(() -> stateOf(m) == MessageState.DEAD);
+        assertThat(store.get(m.id()).get().attempts()).isEqualTo(2);
+        assertThat(store.get(m.id()).get().lastError()).contains("gave up after 2 attempts");
+    }
+
+    @Test
+    void repeatingMessageFiresEveryIntervalUntilCancelled() {
+        start();
+        DelayMessage m = service.submit("app", new SubmitCommand("t", "k", "p", null, 1_000L, null, 1_000L), null)
+                .join().message();
+        clock.set(T0 + 1_000);
+        await().until(() -> emitter.emitted().size() == 1);
+        await().until(() -> stateOf(m) == MessageState.SCHEDULED);
+        assertThat(store.get(m.id()).get().deliverAt()).isEqualTo(T0 + 2_000);
+        clock.set(T0 + 2_000);
+        await().until(() -> emitter.emitted().size() == 2);
+        await().until(() -> stateOf(m) == MessageState.SCHEDULED);
+        service.cancel("app", m.idString());
+        clock.set(T0 + 10_000);
+        await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+        assertThat(emitter.emitted()).hasSize(2);
+        assertThat(emitter.emitted()).allMatch(e -> e.emittedAt() >= e.message().deliverAt());
+    }
+
+    @Test
+    void messagesBeyondTheWindowAreLoadedWhenTheyComeWithinIt() {
+        start(EngineSettings.defaults().withWithin(Duration.ofSeconds(10)));
+        DelayMessage far = submit(60_000);
+        assertThat(engine.inMemory()).isZero();
+        clock.set(T0 + 55_000);
+        await().until(() -> engine.inMemory() == 1);
+        clock.set(T0 + 60_000);
+        await().until(() -> stateOf(far) == MessageState.DELIVERED);
+    }
+
+    @Test
+    void inMemoryCountStaysWithinTheCapAndEverythingStillFires() {
+        start(EngineSettings.defaults().withMaxInMemory(100, 50));
+        for (int i = 0; i < 300; i++) {
+            submit(100_000 + i); // inside the window: the write path files them, up to the cap
+        }
+        clock.advance(1_000); // preloader rounds run
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        assertThat(engine.inMemory()).isBetween(100, 150); // cap plus at most one preload page
+        for (long t = T0 + 100_000; emitter.emitted().size() < 300; t += 50) {
+            clock.set(t);
+            assertThat(engine.inMemory()).isLessThanOrEqualTo(150);
+            await().pollDelay(Duration.ofMillis(5)).until(() -> true);
+        }
+        assertThat(emitter.emittedIds()).doesNotHaveDuplicates().hasSize(300);
+    }
+
+    @Test
+    void sweeperReleasesStuckClaimsAndTheyAreEmitted() {
+        start(EngineSettings.defaults().withSweep(Duration.ofMillis(50), Duration.ofSeconds(30), Duration.ofSeconds(5)));
+        DelayMessage m = submit(60_000);
+        // a crashed server claimed it and never finished
+        store.claim(List.of(m.id()), T0 + 60_000, 42L);
+        clock.set(T0 + 60_000 + 6_000);
+        await().until(() -> stateOf(m) == MessageState.DELIVERED);
+        assertThat(registry.counter("hourglass.messages.duplicates").count()).isEqualTo(1);
+    }
+
+    @Test
+    void idempotencyKeyReturnsTheFirstMessageAndCreatesNothing() {
+        start();
+        SubmitCommand cmd = new SubmitCommand("t", null, "p", null, 5_000L, null, null);
+        SubmitResult first = service.submit("app", cmd, "order-1").join();
+        SubmitResult again = service.submit("app", cmd, "order-1").join();
+        assertThat(first.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(again.message().id()).isEqualTo(first.message().id());
+        assertThat(store.all()).hasSize(1);
+    }
+
+    @Test
+    void cancelOfADeliveredMessageIsRefused() {
+        start();
+        DelayMessage m = submit(0);
+        await().until(() -> stateOf(m) == MessageState.DELIVERED);
+        assertThatThrownBy(() -> service.cancel("app", m.idString())).isInstanceOf(InvalidStateException.class);
+    }
+}
