@@ -1,0 +1,93 @@
+package io.hourglass.bootstrap.config;
+
+import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.engine.AppDirectory;
+import io.hourglass.core.engine.DelayEngine;
+import io.hourglass.core.engine.DelayService;
+import io.hourglass.core.engine.StandaloneCoordinator;
+import io.hourglass.core.spi.AppStore;
+import io.hourglass.core.spi.Coordinator;
+import io.hourglass.core.spi.MessageEmitter;
+import io.hourglass.core.spi.MessageStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Wires the engine to whichever store, coordinator and emitter the adapter modules (or the user) provide.
+ * A missing port fails the start with the property that selects it.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({DelayCoreProperties.class, ProtocolProperties.class, BootstrapAppProperties.class})
+public class HourglassCoreConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    DelayClock delayClock() {
+        return DelayClock.system();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(Coordinator.class)
+    @ConditionalOnProperty(name = "delay.protocol.type", havingValue = "standalone", matchIfMissing = true)
+    StandaloneCoordinator standaloneCoordinator(ProtocolProperties protocol, Environment env) {
+        return new StandaloneCoordinator(protocol.slotCount(), nodeId(protocol, env));
+    }
+
+    @Bean
+    DelayEngine delayEngine(ObjectProvider<MessageStore> store, ObjectProvider<MessageEmitter> emitter,
+                            ObjectProvider<Coordinator> coordinator, DelayClock clock, DelayCoreProperties core,
+                            ProtocolProperties protocol, Environment env, MeterRegistry registry) {
+        return new DelayEngine(
+                required(store, "MessageStore", "delay.store.type", env.getProperty("delay.store.type", "mysql")),
+                required(emitter, "MessageEmitter", "delay.message.type", env.getProperty("delay.message.type", "kafka")),
+                required(coordinator, "Coordinator", "delay.protocol.type", protocol.type().name().toLowerCase()),
+                clock, core.toSettings(), registry);
+    }
+
+    @Bean
+    AppDirectory appDirectory(ObjectProvider<AppStore> appStore, DelayClock clock, Environment env) {
+        return new AppDirectory(required(appStore, "AppStore", "delay.store.type", env.getProperty("delay.store.type", "mysql")),
+                clock);
+    }
+
+    @Bean
+    DelayService delayService(DelayEngine engine, MessageStore store, AppDirectory apps, DelayClock clock) {
+        return new DelayService(engine, store, apps, clock);
+    }
+
+    @Bean
+    EngineLifecycle engineLifecycle(DelayEngine engine, AppDirectory apps, BootstrapAppProperties bootstrapApp) {
+        return new EngineLifecycle(engine, apps, bootstrapApp);
+    }
+
+    static String nodeId(ProtocolProperties protocol, Environment env) {
+        if (!protocol.nodeId().isBlank()) {
+            return protocol.nodeId();
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + env.getProperty("server.port", "8080");
+    }
+
+    private static <T> T required(ObjectProvider<T> provider, String port, String key, String value) {
+        T bean = provider.getIfAvailable();
+        if (bean == null) {
+            throw new IllegalStateException("No " + port + " for " + key + "=" + value
+                    + ": the module for that type is not on the classpath (or the value is misspelled)");
+        }
+        return bean;
+    }
+}

@@ -1,0 +1,112 @@
+package io.hourglass.bootstrap.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged server ({@code target/hourglass.jar}) as a separate process, started in its own working directory
+ * (so {@code ./data} is private to the test), killed with SIGKILL and restarted on the same data.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private final Path workDir;
+    private final List<String> args;
+    final int httpPort;
+    private Process process;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    ServerProcess(Path workDir, int httpPort, List<String> extraArgs) {
+        this.workDir = workDir;
+        this.httpPort = httpPort;
+        this.args = new ArrayList<>(extraArgs);
+    }
+
+    /** A standalone server with its embedded Kafka broker on {@code kafkaPort}. */
+    static ServerProcess standalone(Path workDir, int kafkaPort, String... more) throws IOException {
+        int http = freePort();
+        List<String> a = new ArrayList<>(List.of(
+                "--server.port=" + http,
+                "--delay.message.kafka.embedded=true",
+                "--delay.message.kafka.embedded-port=" + kafkaPort,
+                "--delay.message.kafka.embedded-controller-port=" + freePort(),
+                "--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort));
+        a.addAll(List.of(more));
+        return new ServerProcess(workDir, http, a);
+    }
+
+    ServerProcess start() throws IOException {
+        String jar = System.getProperty("hourglass.jar", "target/hourglass.jar");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "-XX:+UseG1GC", "-jar", Path.of(jar).toAbsolutePath().toString()));
+        cmd.addAll(args);
+        Files.createDirectories(workDir);
+        process = new ProcessBuilder(cmd)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("server.log").toFile()))
+                .start();
+        await("server on :" + httpPort + " healthy (see " + workDir.resolve("server.log") + ")")
+                .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                .until(this::healthy);
+        return this;
+    }
+
+    boolean healthy() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + workDir.resolve("server.log"));
+        }
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && r.body().contains("\"UP\"");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy(); // SIGTERM: graceful shutdown
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}
