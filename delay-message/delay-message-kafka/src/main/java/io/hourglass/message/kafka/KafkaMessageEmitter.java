@@ -1,0 +1,211 @@
+package io.hourglass.message.kafka;
+
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.spi.MessageEmitter;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.support.ProducerListener;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Emits fired messages as Kafka records through a Spring Kafka {@link KafkaTemplate}.
+ *
+ * <p>Record layout: topic = message topic; key = message key (UTF-8, may be {@code null}); value = payload as
+ * UTF-8; timestamp = the {@code now} passed to {@link #emit} (the engine's clock, so a consumer can check that
+ * {@code timestamp >= x-delay-deliver-at}); headers {@value DelayHeaders#ID}, {@value DelayHeaders#DELIVER_AT},
+ * {@value DelayHeaders#APP_KEY}, then the message's own headers (UTF-8; a user header with one of those three names
+ * is left out, ours win).
+ *
+ * <p>Sends are asynchronous; a future completes when the broker acknowledged the record with the producer's
+ * {@code acks=all}. Nothing is flushed per message: {@code linger.ms} batches. A send fails <em>synchronously</em>
+ * only when the producer cannot even queue the record within {@code max.block.ms}; then this emitter fails the rest
+ * of the batch without trying (fail fast) when the cause is not specific to one record:
+ * <ul>
+ *   <li>per-record causes (record too large, invalid topic name, ...): only that message fails;</li>
+ *   <li>metadata not available in time: the other messages of that <em>topic</em> fail at once; a second topic
+ *       timing out in the same batch means the cluster is unreachable, and the whole rest fails. So one deleted
+ *       topic does not fail every healthy message of the batch, and a dead cluster costs at most two
+ *       {@code max.block.ms} per batch;</li>
+ *   <li>anything else (buffer full, producer closed or broken, authentication, interrupt): the rest fails.</li>
+ * </ul>
+ *
+ * <p>Threading: thread-safe, one shared producer. The futures complete on the producer's I/O thread: callers must
+ * not block in dependent stages (use the {@code *Async} variants with their own executor).
+ */
+public final class KafkaMessageEmitter implements MessageEmitter, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaMessageEmitter.class);
+
+    private final ProducerFactory<byte[], byte[]> producerFactory;
+    private final KafkaTemplate<byte[], byte[]> template;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param producerFactory a factory configured for {@code acks=all} and idempotence, with byte-array
+     *                        serializers; this emitter owns it and destroys it on {@link #close()}
+     */
+    public KafkaMessageEmitter(ProducerFactory<byte[], byte[]> producerFactory) {
+        this.producerFactory = producerFactory;
+        this.template = new KafkaTemplate<>(producerFactory);
+        this.template.setMicrometerEnabled(false);
+        // The default LoggingProducerListener logs every failed record (with its value) at ERROR: the engine
+        // counts and retries failures instead.
+        this.template.setProducerListener(new ProducerListener<>() {
+        });
+    }
+
+    @Override
+    public List<CompletableFuture<Void>> emit(List<DelayMessage> messages, long now) {
+        List<CompletableFuture<Void>> futures = new ArrayList<>(messages.size());
+        Throwable fatal = closed.get() ? new IllegalStateException("Kafka emitter is closed") : null;
+        Set<String> timedOutTopics = null;
+        Throwable topicTimeout = null;
+        for (DelayMessage message : messages) {
+            if (fatal != null) {
+                futures.add(CompletableFuture.failedFuture(new SkippedSendException(fatal)));
+                continue;
+            }
+            if (timedOutTopics != null && message != null && timedOutTopics.contains(message.topic())) {
+                futures.add(CompletableFuture.failedFuture(new SkippedSendException(topicTimeout)));
+                continue;
+            }
+            try {
+                futures.add(send(message, now));
+            } catch (Throwable t) {
+                rethrowIfFatalToJvm(t);
+                Throwable cause = unwrap(t);
+                futures.add(CompletableFuture.failedFuture(cause));
+                switch (classify(cause)) {
+                    case RECORD -> log.debug("Kafka send failed for one record", cause);
+                    case TOPIC -> {
+                        if (timedOutTopics == null) {
+                            timedOutTopics = new HashSet<>();
+                        }
+                        timedOutTopics.add(message.topic());
+                        topicTimeout = cause;
+                        if (timedOutTopics.size() > 1) {
+                            fatal = cause;
+                        }
+                    }
+                    case BATCH -> fatal = cause;
+                }
+            }
+        }
+        return futures;
+    }
+
+    private CompletableFuture<Void> send(DelayMessage message, long now) {
+        ProducerRecord<byte[], byte[]> record = toRecord(message, now);
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        template.send(record).whenComplete((sendResult, error) -> {
+            if (error == null) {
+                result.complete(null);
+            } else {
+                result.completeExceptionally(unwrap(error));
+            }
+        });
+        return result;
+    }
+
+    /** The producer's configuration (for diagnostics and tests). */
+    public Map<String, Object> producerConfiguration() {
+        return producerFactory.getConfigurationProperties();
+    }
+
+    /** The record for {@code message} emitted at {@code now}; see the class comment for the layout. */
+    static ProducerRecord<byte[], byte[]> toRecord(DelayMessage message, long now) {
+        Map<String, String> own = message.headers();
+        List<Header> headers = new ArrayList<>(3 + own.size());
+        headers.add(new RecordHeader(DelayHeaders.ID, utf8(message.idString())));
+        headers.add(new RecordHeader(DelayHeaders.DELIVER_AT, utf8(Long.toString(message.deliverAt()))));
+        headers.add(new RecordHeader(DelayHeaders.APP_KEY, utf8(message.appKey())));
+        own.forEach((name, value) -> {
+            if (!DelayHeaders.isReserved(name)) {
+                headers.add(new RecordHeader(name, utf8(value)));
+            }
+        });
+        byte[] key = message.key() == null ? null : utf8(message.key());
+        return new ProducerRecord<>(message.topic(), null, now, key, utf8(message.payload()), headers);
+    }
+
+    /** Destroys the producer, waiting up to the configured close timeout for records in flight. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && producerFactory instanceof org.springframework.beans.factory.DisposableBean d) {
+            try {
+                d.destroy();
+            } catch (Exception e) {
+                log.warn("Closing the Kafka producer failed", e);
+            }
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    enum Scope { RECORD, TOPIC, BATCH }
+
+    /** How far a synchronous send failure reaches: see the class comment. */
+    static Scope classify(Throwable cause) {
+        if (cause instanceof BufferExhaustedException) {
+            return Scope.BATCH; // a subclass of TimeoutException: the accumulator is full for every topic
+        }
+        if (cause instanceof TimeoutException) {
+            return Scope.TOPIC;
+        }
+        if (cause instanceof AuthenticationException || cause instanceof InterruptException) {
+            return Scope.BATCH;
+        }
+        if (cause instanceof ApiException || cause instanceof SerializationException
+                || cause instanceof IllegalArgumentException || cause instanceof NullPointerException) {
+            return Scope.RECORD;
+        }
+        return Scope.BATCH;
+    }
+
+    /** Strips Spring's and the futures' wrappers down to the Kafka client's exception. */
+    static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        while (current.getCause() != null && current.getCause() != current
+                && (current instanceof org.springframework.kafka.KafkaException
+                || current instanceof CompletionException || current instanceof ExecutionException)) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    private static void rethrowIfFatalToJvm(Throwable t) {
+        if (t instanceof VirtualMachineError error) {
+            throw error;
+        }
+    }
+
+    /** A message of a batch that was not sent because an earlier send of the same batch failed fast. */
+    public static final class SkippedSendException extends RuntimeException {
+        SkippedSendException(Throwable cause) {
+            super("not sent: an earlier send of this batch failed (" + cause + ")", cause, false, false);
+        }
+    }
+}
