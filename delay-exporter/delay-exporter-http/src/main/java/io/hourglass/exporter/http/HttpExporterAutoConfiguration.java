@@ -1,0 +1,112 @@
+package io.hourglass.exporter.http;
+
+import io.hourglass.client.api.Problem;
+import io.hourglass.core.engine.AppDirectory;
+import io.hourglass.core.engine.DelayService;
+import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.web.servlet.error.ErrorMvcAutoConfiguration;
+import org.springframework.boot.web.servlet.error.ErrorController;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import java.util.List;
+
+/**
+ * The REST exporter: {@code /api/v1/messages}, the original {@code /delay/*} endpoints, RFC 9457 problem details
+ * for every error (also those outside MVC), and their OpenAPI description (with springdoc on the class path).
+ *
+ * <p>On in a servlet web application that has a {@link DelayService} and an {@link AppDirectory}, unless
+ * {@code delay.exporter.http.enabled=false}. Those two beans must come from the application's own configuration or
+ * from an auto-configuration ordered before this one. Runs before {@link ErrorMvcAutoConfiguration} so that its
+ * error controller replaces Boot's (declare your own {@link ErrorController} bean to keep yours).
+ */
+@AutoConfiguration(before = ErrorMvcAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnProperty(prefix = "delay.exporter.http", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnBean({DelayService.class, AppDirectory.class})
+@Import({MessagesController.class, SeedController.class, ProblemHandler.class})
+public class HttpExporterAutoConfiguration {
+
+    @Bean
+    WebMvcConfigurer hourglassAppArgumentResolver(AppDirectory apps) {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+                resolvers.add(new AppArgumentResolver(apps));
+            }
+        };
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(ErrorController.class)
+    ProblemErrorController hourglassProblemErrorController(ProblemHandler problems) {
+        return new ProblemErrorController(problems);
+    }
+
+    /** Documents the credentials and the problem responses of our endpoints in the OpenAPI description. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(OpenApiCustomizer.class)
+    static class OpenApiDocumentation {
+
+        static final String APP_KEY_SCHEME = "appKey";
+        static final String APP_SECRET_SCHEME = "appSecret";
+
+        @Bean
+        OpenApiCustomizer hourglassApiCustomizer() {
+            return openApi -> {
+                Components components = openApi.getComponents() == null ? new Components() : openApi.getComponents();
+                openApi.setComponents(components);
+                components.addSecuritySchemes(APP_KEY_SCHEME, header(AppArgumentResolver.APP_KEY_HEADER, "Key of the calling app"));
+                components.addSecuritySchemes(APP_SECRET_SCHEME, header(AppArgumentResolver.APP_SECRET_HEADER, "Secret of the calling app"));
+                ModelConverters.getInstance().readAll(Problem.class).forEach(components::addSchemas);
+                if (openApi.getPaths() == null) {
+                    return;
+                }
+                openApi.getPaths().forEach((path, item) -> {
+                    if (!path.startsWith(MessagesController.BASE_PATH)) {
+                        return; // the original /delay endpoints take their headers as parameters and answer envelopes
+                    }
+                    item.readOperations().forEach(operation -> {
+                        operation.addSecurityItem(new SecurityRequirement().addList(APP_KEY_SCHEME).addList(APP_SECRET_SCHEME));
+                        operation.getResponses().computeIfAbsent("401", c -> new ApiResponse()
+                                .description("Missing or wrong X-App-Key / X-App-Secret (unauthenticated)"));
+                        operation.getResponses().computeIfAbsent("503", c -> new ApiResponse()
+                                .description("Store unavailable or server overloaded; retry (Retry-After)"));
+                        operation.getResponses().forEach((code, response) -> {
+                            if (code.startsWith("4") || code.startsWith("5")) {
+                                response.setContent(problemContent());
+                            }
+                        });
+                    });
+                });
+            };
+        }
+
+        private static SecurityScheme header(String name, String description) {
+            return new SecurityScheme().type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.HEADER).name(name)
+                    .description(description);
+        }
+
+        private static Content problemContent() {
+            return new Content().addMediaType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + Problem.class.getSimpleName())));
+        }
+    }
+}

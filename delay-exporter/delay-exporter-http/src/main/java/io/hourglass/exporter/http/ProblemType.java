@@ -1,0 +1,98 @@
+package io.hourglass.exporter.http;
+
+import io.hourglass.client.api.Problem;
+import io.hourglass.core.error.DelayException;
+import org.springframework.http.HttpStatus;
+
+import java.net.URI;
+
+/**
+ * Every kind of error the HTTP API reports: its stable code (the tail of the problem {@code type} URI), its HTTP
+ * status and its title. The first group mirrors {@link DelayException#code()} of the core; the second covers what
+ * only HTTP can get wrong (a body that is not JSON, a wrong method or media type, an unknown path).
+ *
+ * <p>The original delay-server endpoints report the same errors in their envelope, with {@link #seedErrorCode()}.
+ */
+public enum ProblemType {
+
+    VALIDATION_FAILED("validation-failed", HttpStatus.BAD_REQUEST, "Invalid request"),
+    PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large"),
+    MESSAGE_NOT_FOUND("message-not-found", HttpStatus.NOT_FOUND, "Message not found"),
+    INVALID_STATE("invalid-state", HttpStatus.CONFLICT, "Message state does not allow this change"),
+    DUPLICATE("duplicate", HttpStatus.CONFLICT, "Duplicate message"),
+    UNAUTHENTICATED("unauthenticated", HttpStatus.UNAUTHORIZED, "Unauthenticated"),
+    TOPIC_FORBIDDEN("topic-forbidden", HttpStatus.FORBIDDEN, "Topic not allowed"),
+    STORE_UNAVAILABLE("store-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Store unavailable"),
+    OVERLOADED("overloaded", HttpStatus.SERVICE_UNAVAILABLE, "Overloaded"),
+
+    MALFORMED_JSON("malformed-json", HttpStatus.BAD_REQUEST, "Malformed JSON"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+    NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
+    METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+    NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
+    BAD_REQUEST("bad-request", HttpStatus.BAD_REQUEST, "Bad request"),
+    INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+
+    private final String code;
+    private final HttpStatus status;
+    private final String title;
+    private final URI type;
+
+    ProblemType(String code, HttpStatus status, String title) {
+        this.code = code;
+        this.status = status;
+        this.title = title;
+        this.type = URI.create(Problem.TYPE_PREFIX + code);
+    }
+
+    /** Stable code, such as {@code validation-failed}. */
+    public String code() {
+        return code;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** {@code https://hourglass.dev/problems/{code}}. */
+    public URI type() {
+        return type;
+    }
+
+    /** The envelope code of the original delay-server endpoints: the status followed by {@code 001}. */
+    public String seedErrorCode() {
+        return seedErrorCode(status.value());
+    }
+
+    static String seedErrorCode(int status) {
+        return status + "001";
+    }
+
+    /** The type of a core error, by its {@link DelayException#code()}; an unknown code is an internal error. */
+    public static ProblemType of(DelayException e) {
+        for (ProblemType t : values()) {
+            if (t.code.equals(e.code())) {
+                return t;
+            }
+        }
+        return INTERNAL_ERROR;
+    }
+
+    /** The type for a bare status (an error raised outside the API code, such as by the servlet container). */
+    public static ProblemType forStatus(int status) {
+        return switch (status) {
+            case 401 -> UNAUTHENTICATED;
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 406 -> NOT_ACCEPTABLE;
+            case 413 -> PAYLOAD_TOO_LARGE;
+            case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 503 -> OVERLOADED;
+            default -> status >= 400 && status < 500 ? BAD_REQUEST : INTERNAL_ERROR;
+        };
+    }
+}
