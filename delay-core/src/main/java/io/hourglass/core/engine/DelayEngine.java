@@ -75,6 +75,11 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         this.sweepExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-sweeper"));
         Gauge.builder("hourglass.wheel.size", timer, WheelTimer::size)
                 .description("Messages held in memory (wheel and firing backlog)").register(registry);
+        for (int slot = 0; slot < coordinator.slotCount(); slot++) {
+            int s = slot;
+            Gauge.builder("hourglass.slot.backlog", backlog, b -> b.get(s)).tag("slot", Integer.toString(slot))
+                    .description("SCHEDULED messages of an owned slot (refreshed every 30 s)").register(registry);
+        }
     }
 
     public void start() {

@@ -46,10 +46,19 @@ public final class DelayService {
      * with the first message and {@code created == false}.
      */
     public CompletableFuture<SubmitResult> submit(String appKey, SubmitCommand cmd, String idempotencyKey) {
+        try {
+            validator.validateIdempotencyKey(idempotencyKey);
+        } catch (DelayException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return submitValidKey(appKey, cmd, idempotencyKey);
+    }
+
+    private CompletableFuture<SubmitResult> submitValidKey(String appKey, SubmitCommand cmd, String idempotencyKey) {
         DelayMessage message;
         try {
             long now = clock.now();
-            long deliverAt = validator.validateSubmit(cmd, idempotencyKey, now);
+            long deliverAt = validator.validateSubmit(cmd, now);
             apps.checkTopic(appKey, cmd.topic());
             int slot = engine.nextSlot();
             message = DelayMessage.scheduled(engine.nextId(slot, now), appKey, cmd.topic(), cmd.key(), cmd.payload(),
@@ -66,8 +75,14 @@ public final class DelayService {
      */
     public List<CompletableFuture<SubmitResult>> submitAll(String appKey, List<SubmitCommand> commands, String idempotencyKey) {
         List<CompletableFuture<SubmitResult>> results = new ArrayList<>(commands.size());
+        try {
+            validator.validateIdempotencyKey(idempotencyKey); // the client's key; the #i suffix is ours
+        } catch (DelayException e) {
+            commands.forEach(c -> results.add(CompletableFuture.failedFuture(e)));
+            return results;
+        }
         for (int i = 0; i < commands.size(); i++) {
-            results.add(submit(appKey, commands.get(i), idempotencyKey == null ? null : idempotencyKey + "#" + i));
+            results.add(submitValidKey(appKey, commands.get(i), idempotencyKey == null ? null : idempotencyKey + "#" + i));
         }
         return results;
     }
@@ -106,6 +121,7 @@ public final class DelayService {
      * (reschedule wins). @throws InvalidStateException when not SCHEDULED
      */
     public DelayMessage reschedule(String appKey, String id, RescheduleCommand cmd) {
+        validator.checkOneRescheduleField(cmd); // a malformed request is a 400 whatever the message's state
         for (int attempt = 0; attempt < RESCHEDULE_TRIES; attempt++) {
             DelayMessage current = get(appKey, id);
             if (current.state() != MessageState.SCHEDULED) {

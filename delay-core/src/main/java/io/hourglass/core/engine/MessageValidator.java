@@ -27,7 +27,7 @@ final class MessageValidator {
     }
 
     /** Validates a submit and returns its absolute due time. */
-    long validateSubmit(SubmitCommand cmd, String idempotencyKey, long now) {
+    long validateSubmit(SubmitCommand cmd, long now) {
         List<FieldError> errors = new ArrayList<>();
         if (cmd.topic() == null || cmd.topic().isEmpty()) {
             errors.add(new FieldError("topic", "is required"));
@@ -41,9 +41,6 @@ final class MessageValidator {
             errors.add(new FieldError("payload", "is required"));
         }
         validateHeaders(cmd.headers(), errors);
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_CHARS)) {
-            errors.add(new FieldError("Idempotency-Key", "must be 1-" + MAX_IDEMPOTENCY_KEY_CHARS + " characters"));
-        }
         long deliverAt = dueTime(cmd.delayMs(), cmd.deliverAt(), now, errors);
         if (cmd.repeatIntervalMs() != null) {
             long min = settings.minRepeatInterval().toMillis();
@@ -62,12 +59,23 @@ final class MessageValidator {
         return deliverAt;
     }
 
-    /** Validates a change of due time against the current one and returns the new due time. */
-    long validateReschedule(RescheduleCommand cmd, long currentDeliverAt, long now) {
+    /** The client's idempotency key, when given, is 1-128 characters. */
+    void validateIdempotencyKey(String idempotencyKey) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_CHARS)) {
+            throw new ValidationException("Idempotency-Key", "must be 1-" + MAX_IDEMPOTENCY_KEY_CHARS + " characters");
+        }
+    }
+
+    void checkOneRescheduleField(RescheduleCommand cmd) {
         int set = (cmd.deliverAt() != null ? 1 : 0) + (cmd.delayMs() != null ? 1 : 0) + (cmd.extendMs() != null ? 1 : 0);
         if (set != 1) {
             throw new ValidationException("deliverAt", "exactly one of deliverAt, delayMs and extendMs is required");
         }
+    }
+
+    /** Validates a change of due time against the current one and returns the new due time. */
+    long validateReschedule(RescheduleCommand cmd, long currentDeliverAt, long now) {
+        checkOneRescheduleField(cmd);
         List<FieldError> errors = new ArrayList<>();
         long result;
         if (cmd.extendMs() != null) {
