@@ -36,10 +36,13 @@ public final class InMemoryMessageStore implements MessageStore {
     @Override
     public synchronized void insert(List<DelayMessage> messages) {
         check();
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
         for (DelayMessage m : messages) {
-            if (rows.containsKey(m.id()) || (m.idempotencyKey() != null
-                    && !findByIdempotencyKeys(m.appKey(), List.of(m.idempotencyKey())).isEmpty())) {
-                throw new DuplicateMessageException("duplicate " + m.id(), null);
+            boolean keyTaken = m.idempotencyKey() != null && (!keys.add(m.appKey() + '\0' + m.idempotencyKey())
+                    || !findByIdempotencyKeys(m.appKey(), List.of(m.idempotencyKey())).isEmpty());
+            if (!ids.add(m.id()) || rows.containsKey(m.id()) || keyTaken) {
+                throw new DuplicateMessageException("duplicate " + m.id(), null); // all or nothing, like SQL
             }
         }
         for (DelayMessage m : messages) {

@@ -1,0 +1,288 @@
+package io.hourglass.store.mysql;
+
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.model.DueEntry;
+import io.hourglass.core.model.MessageState;
+import io.hourglass.core.spi.MessageStore;
+import io.hourglass.store.mysql.MessageMapper.StateCount;
+import io.hourglass.store.mysql.MessageMapper.TimeRow;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@link MessageStore} on MyBatis, for MySQL 8, MariaDB 10.11 and H2 in MODE=MySQL.
+ *
+ * <p>Every call is one statement or one transaction. Lists are sorted by id and cut into statements of at most
+ * {@code batchSize} rows, all in the call's transaction: so a call of 1000 inserts is one commit, and two calls that
+ * touch the same rows lock them in the same order (no deadlock between two claimers). Every change of state is a
+ * conditional UPDATE on the current state, and on the claim token where the port says so: a lost race changes
+ * 0 rows.
+ *
+ * <p>{@link #claim}: the rows returned are those whose claim token and claim time are this call's; a caller that
+ * reused a token with the same {@code now} for an earlier claim of the same ids would get those again. The engine
+ * makes one token per claim.
+ */
+final class MybatisMessageStore implements MessageStore {
+
+    /** Length of {@code last_error}. */
+    static final int MAX_ERROR_CHARS = 1024;
+
+    private static final Comparator<MessageRow> FIRE_ORDER =
+            Comparator.comparingLong((MessageRow r) -> r.fireAt).thenComparingLong(r -> r.id);
+
+    private final MessageMapper mapper;
+    private final TransactionTemplate tx;
+    private final int batchSize;
+    private final long maxStatementBytes;
+
+    MybatisMessageStore(MessageMapper mapper, TransactionTemplate tx, StoreProperties properties) {
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.tx = Objects.requireNonNull(tx, "tx");
+        this.batchSize = properties.batchSize();
+        this.maxStatementBytes = properties.maxStatementSize().toBytes();
+    }
+
+    @Override
+    public void insert(List<DelayMessage> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        List<MessageRow> rows = new ArrayList<>(messages.size());
+        for (DelayMessage m : messages) {
+            rows.add(MessageRow.of(m));
+        }
+        call("insert", () -> tx.execute(status -> {
+            int from = 0;
+            while (from < rows.size()) {
+                int to = from;
+                long bytes = 0;
+                do { // at least one row per statement, however large
+                    bytes += rows.get(to).approximateBytes();
+                    to++;
+                } while (to < rows.size() && to - from < batchSize
+                        && bytes + rows.get(to).approximateBytes() <= maxStatementBytes);
+                mapper.insertBatch(rows.subList(from, to));
+                from = to;
+            }
+            return null;
+        }));
+    }
+
+    @Override
+    public Optional<DelayMessage> get(long id) {
+        return call("get", () -> Optional.ofNullable(mapper.selectById(id)).map(MessageRow::toMessage));
+    }
+
+    @Override
+    public List<DelayMessage> findByIdempotencyKeys(String appKey, Collection<String> keys) {
+        List<String> distinct = keys.stream().filter(Objects::nonNull).distinct().toList();
+        if (distinct.isEmpty()) {
+            return List.of();
+        }
+        return call("findByIdempotencyKeys", () -> {
+            List<DelayMessage> found = new ArrayList<>();
+            for (List<String> chunk : chunks(distinct)) {
+                for (MessageRow r : mapper.selectByIdemKeys(appKey, chunk)) {
+                    found.add(r.toMessage());
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public List<DueEntry> scanScheduled(int slot, long fromFireAt, long toFireAt, long afterFireAt, long afterId,
+                                        int limit) {
+        if (limit <= 0 || fromFireAt >= toFireAt) {
+            return List.of();
+        }
+        long lo = Math.max(fromFireAt, afterFireAt);
+        return call("scanScheduled", () -> mapper.scanScheduled(slot, lo, toFireAt, afterFireAt, afterId, limit));
+    }
+
+    @Override
+    public List<DelayMessage> claim(Collection<Long> ids, long now, long claimToken) {
+        List<Long> sorted = sortedDistinct(ids);
+        if (sorted.isEmpty()) {
+            return List.of();
+        }
+        List<MessageRow> rows = call("claim", () -> tx.execute(status -> {
+            List<MessageRow> claimed = new ArrayList<>();
+            for (List<Long> chunk : chunks(sorted)) {
+                if (mapper.claim(chunk, now, claimToken) > 0) {
+                    claimed.addAll(mapper.selectClaimed(chunk, claimToken, now));
+                }
+            }
+            return claimed;
+        }));
+        rows.sort(FIRE_ORDER);
+        List<DelayMessage> out = new ArrayList<>(rows.size());
+        for (MessageRow r : rows) {
+            out.add(r.toMessage());
+        }
+        return out;
+    }
+
+    @Override
+    public int markDelivered(Collection<Long> ids, long claimToken, long now) {
+        List<Long> sorted = sortedDistinct(ids);
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        return call("markDelivered", () -> tx.execute(status -> {
+            int changed = 0;
+            for (List<Long> chunk : chunks(sorted)) {
+                changed += mapper.markDelivered(chunk, claimToken, now);
+            }
+            return changed;
+        }));
+    }
+
+    @Override
+    public int rearm(List<Rearm> rearms, long claimToken, long now) {
+        Map<Long, TimeRow> byId = new LinkedHashMap<>();
+        for (Rearm r : rearms) {
+            byId.put(r.id(), new TimeRow(r.id(), r.deliverAt(), null));
+        }
+        return updateRows("rearm", byId, rows -> mapper.rearm(rows, claimToken, now));
+    }
+
+    @Override
+    public int retryLater(List<Retry> retries, long claimToken, long now) {
+        Map<Long, TimeRow> byId = new LinkedHashMap<>();
+        for (Retry r : retries) {
+            byId.put(r.id(), new TimeRow(r.id(), r.fireAt(), Utf8.truncate(r.error(), MAX_ERROR_CHARS)));
+        }
+        return updateRows("retryLater", byId, rows -> mapper.retryLater(rows, claimToken, now));
+    }
+
+    @Override
+    public int markDead(Collection<Long> ids, long claimToken, String error, long now) {
+        List<Long> sorted = sortedDistinct(ids);
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        String kept = Utf8.truncate(error, MAX_ERROR_CHARS);
+        return call("markDead", () -> tx.execute(status -> {
+            int changed = 0;
+            for (List<Long> chunk : chunks(sorted)) {
+                changed += mapper.markDead(chunk, claimToken, kept, now);
+            }
+            return changed;
+        }));
+    }
+
+    @Override
+    public boolean cancel(long id, long now) {
+        return call("cancel", () -> mapper.cancel(id, now) == 1);
+    }
+
+    @Override
+    public Optional<DelayMessage> reschedule(long id, long newDeliverAt, long expectedVersion, long now) {
+        return call("reschedule", () -> tx.execute(status -> {
+            if (mapper.reschedule(id, newDeliverAt, expectedVersion, now) != 1) {
+                return Optional.<DelayMessage>empty();
+            }
+            return Optional.of(mapper.selectById(id).toMessage()); // our row lock holds until commit
+        }));
+    }
+
+    @Override
+    public List<DueEntry> releaseStuck(int slot, long claimedBefore, long now, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return call("releaseStuck", () -> tx.execute(status -> {
+            List<Long> locked = mapper.lockStuck(slot, claimedBefore, limit);
+            if (locked.isEmpty()) {
+                return List.<DueEntry>of();
+            }
+            List<Long> sorted = sortedDistinct(locked);
+            int released = 0;
+            for (List<Long> chunk : chunks(sorted)) {
+                released += mapper.releaseStuck(chunk, claimedBefore, now);
+            }
+            if (released != sorted.size()) { // rows were locked: anything else is a broken lock, so undo
+                throw new IllegalStateException("releaseStuck locked " + sorted.size() + " rows but changed "
+                        + released + " [slot=" + slot + "]");
+            }
+            List<DueEntry> entries = new ArrayList<>(locked.size());
+            for (Long id : locked) {
+                entries.add(new DueEntry(id, now));
+            }
+            return entries;
+        }));
+    }
+
+    @Override
+    public Map<MessageState, Long> countByState() {
+        return call("countByState", () -> {
+            Map<MessageState, Long> counts = new EnumMap<>(MessageState.class);
+            for (StateCount c : mapper.countByState()) {
+                counts.put(MessageState.valueOf(c.state), c.n);
+            }
+            return counts;
+        });
+    }
+
+    @Override
+    public long countScheduled(int slot) {
+        return call("countScheduled", () -> mapper.countScheduled(slot));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private int updateRows(String action, Map<Long, TimeRow> byId, RowsUpdate update) {
+        if (byId.isEmpty()) {
+            return 0;
+        }
+        List<TimeRow> rows = new ArrayList<>(byId.values());
+        rows.sort(Comparator.comparingLong(r -> r.id));
+        return call(action, () -> tx.execute(status -> {
+            int changed = 0;
+            for (List<TimeRow> chunk : chunks(rows)) {
+                changed += update.apply(chunk);
+            }
+            return changed;
+        }));
+    }
+
+    private <T> List<List<T>> chunks(List<T> list) {
+        List<List<T>> chunks = new ArrayList<>((list.size() + batchSize - 1) / batchSize);
+        for (int i = 0; i < list.size(); i += batchSize) {
+            chunks.add(list.subList(i, Math.min(list.size(), i + batchSize)));
+        }
+        return chunks;
+    }
+
+    private static List<Long> sortedDistinct(Collection<Long> ids) {
+        List<Long> sorted = new ArrayList<>(new LinkedHashSet<>(ids));
+        sorted.removeIf(Objects::isNull);
+        sorted.sort(null);
+        return sorted;
+    }
+
+    private static <T> T call(String action, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            throw StoreErrors.translate(action, e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowsUpdate {
+        int apply(List<TimeRow> rows);
+    }
+}

@@ -1,0 +1,1179 @@
+package io.hourglass.store.tck;
+
+import io.hourglass.core.error.DuplicateMessageException;
+import io.hourglass.core.error.StoreUnavailableException;
+import io.hourglass.core.model.App;
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.model.DueEntry;
+import io.hourglass.core.model.MessageIds;
+import io.hourglass.core.model.MessageState;
+import io.hourglass.core.spi.AppStore;
+import io.hourglass.core.spi.MessageStore;
+import io.hourglass.core.spi.MessageStore.Rearm;
+import io.hourglass.core.spi.MessageStore.Retry;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongUnaryOperator;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The contract every {@link MessageStore} and {@link AppStore} must pass (MySQL/MariaDB, H2, Cassandra, ...).
+ *
+ * <p>Use: in the store module, depend on {@code delay-store-tck} with test scope and extend this class:
+ * <pre>{@code
+ * class H2MessageStoreTest extends MessageStoreContract {
+ *     protected MessageStore store() { return context.getBean(MessageStore.class); }
+ *     protected AppStore appStore() { return context.getBean(AppStore.class); }
+ * }
+ * }</pre>
+ * {@link #store()} is called on every use, so a subclass may hand back a new instance after
+ * {@link #restartBackend()}.
+ *
+ * <p>Isolation: the tests share one backend and may run against a database that outlives the run. Each test
+ * therefore works in a slot of its own (within this JVM), at a random time far in the future, and with an app key
+ * of its own; counts are asserted as differences (before/after), and sets are
+ * narrowed to the ids the test created. Tests run one at a time (no JUnit parallel execution).
+ *
+ * <p>Every time is a parameter (epoch ms, UTC): the suite never reads the wall clock to decide anything a store
+ * does. Every test has a {@link Timeout}; waits use Awaitility, never a bare sleep.
+ */
+public abstract class MessageStoreContract {
+
+    /** Each test instance takes the next slot, so tests of one run never see each other's slots. */
+    private static final AtomicInteger NEXT_SLOT = new AtomicInteger(new Random().nextInt(MessageIds.MAX_SLOTS));
+    private static final Duration RACE_TIMEOUT = Duration.ofSeconds(60);
+
+    /** App key of this test; random so that rows of other tests and earlier runs never match. */
+    protected final String app = "tck-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 50), 36);
+    /** The slot this test owns. */
+    protected final int slot = nextSlot();
+    /**
+     * "Now" at the start of the test: a random ms far in the future (2027..2090). Tests use times from here to about
+     * t0 + 10^5; with their own slot and a random t0, neither ids nor scan windows meet rows of other tests or of
+     * earlier runs against the same database.
+     */
+    protected final long t0 = 1_800_000_000_000L + ThreadLocalRandom.current().nextLong(2_000_000_000_000L);
+
+    private final MessageIds ids = new MessageIds();
+    private final AtomicLong tokens = new AtomicLong(ThreadLocalRandom.current().nextLong(1, 1L << 48));
+    /** Every id this test inserted (or tried to). */
+    private final Set<Long> created = Collections.synchronizedSet(new HashSet<>());
+
+    /** The store under test. Called on every use. */
+    protected abstract MessageStore store();
+
+    /** The app store under test. Called on every use. */
+    protected abstract AppStore appStore();
+
+    /**
+     * Stops and starts the backing server (or closes and reopens the embedded database) while the store is in use.
+     * When this returns, the backend may still be starting: the suite waits with Awaitility, treating
+     * {@link StoreUnavailableException} as "not yet". Default: the restart test is skipped.
+     */
+    protected void restartBackend() throws Exception {
+        Assumptions.abort("this store's test does not implement restartBackend()");
+    }
+
+    // ---------------------------------------------------------------- insert and get
+
+    @Test
+    @Timeout(30)
+    void insertedMessageRoundTripsEveryField() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("trace-id", "abc-123");
+        headers.put("x-empty", "");
+        headers.put("ünïcödé", "値 ✓ 😀");
+        DelayMessage full = DelayMessage.scheduled(ids.next(slot, t0), app, "orders.created", "order-42",
+                "{\"a\":1,\"text\":\"héllo 😀\"}", headers, t0 + 60_000, 30_000L, t0, "idem-" + app);
+        DelayMessage bare = DelayMessage.scheduled(ids.next(slot, t0), app, "t", null, "", null, t0 + 1, null, t0,
+                null);
+
+        insert(full, bare);
+
+        assertThat(store().get(full.id())).contains(full);
+        assertThat(store().get(bare.id())).contains(bare);
+        DelayMessage read = store().get(full.id()).orElseThrow();
+        assertThat(read.headers()).containsExactlyInAnyOrderEntriesOf(headers);
+        assertThat(read.repeatIntervalMs()).isEqualTo(30_000L);
+        assertThat(read.slot()).isEqualTo(slot);
+        DelayMessage readBare = store().get(bare.id()).orElseThrow();
+        assertThat(readBare.key()).isNull();
+        assertThat(readBare.repeatIntervalMs()).isNull();
+        assertThat(readBare.idempotencyKey()).isNull();
+        assertThat(readBare.headers()).isEmpty();
+        assertThat(readBare.state()).isEqualTo(MessageState.SCHEDULED);
+        assertThat(readBare.version()).isZero();
+        assertThat(readBare.claimToken()).isZero();
+        assertThat(readBare.claimedAt()).isZero();
+        assertThat(readBare.lastError()).isNull();
+    }
+
+    @Test
+    @Timeout(30)
+    void payloadOf256KiBRoundTrips() {
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < 256 * 1024 - 4) {
+            sb.append(sb.length() % 100 == 0 ? "é" : "x"); // mostly ASCII, some 2-byte UTF-8
+        }
+        String payload = sb.substring(0, 256 * 1024 - 4);
+        DelayMessage m = DelayMessage.scheduled(ids.next(slot, t0), app, "big", "k", payload, Map.of("h", "v"),
+                t0 + 5, null, t0, null);
+
+        insert(m);
+
+        assertThat(store().get(m.id()).orElseThrow().payload()).isEqualTo(payload);
+    }
+
+    @Test
+    @Timeout(10)
+    void getOfUnknownIdIsEmpty() {
+        assertThat(store().get(ids.next(slot, t0))).isEmpty();
+    }
+
+    @Test
+    @Timeout(10)
+    void insertOfNoMessagesDoesNothing() {
+        long before = store().countScheduled(slot);
+        store().insert(List.of());
+        assertThat(store().countScheduled(slot)).isEqualTo(before);
+    }
+
+    @Test
+    @Timeout(60)
+    void batchOfThousandIsInsertedInOneCall() {
+        List<DelayMessage> batch = messages(1000, i -> t0 + 1000 + i);
+        long before = store().countScheduled(slot);
+
+        store().insert(batch);
+
+        assertThat(store().countScheduled(slot)).isEqualTo(before + 1000);
+        for (DelayMessage m : List.of(batch.get(0), batch.get(499), batch.get(999))) {
+            assertThat(store().get(m.id())).contains(m);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void batchContainingAnExistingIdInsertsNothing() {
+        DelayMessage existing = message(t0 + 10);
+        insert(existing);
+        List<DelayMessage> batch = new ArrayList<>(messages(1000, i -> t0 + 20 + i));
+        DelayMessage clash = DelayMessage.scheduled(existing.id(), app, "other", null, "clash", null, t0 + 99, null,
+                t0, null);
+        batch.set(500, clash);
+        long before = store().countScheduled(slot);
+
+        assertThatThrownBy(() -> store().insert(batch)).isInstanceOf(DuplicateMessageException.class);
+
+        assertThat(store().countScheduled(slot)).isEqualTo(before);
+        assertThat(store().get(batch.get(0).id())).isEmpty();
+        assertThat(store().get(batch.get(999).id())).isEmpty();
+        assertThat(store().get(existing.id())).contains(existing);
+    }
+
+    @Test
+    @Timeout(60)
+    void batchContainingTheSameIdTwiceInsertsNothing() {
+        List<DelayMessage> batch = new ArrayList<>(messages(1000, i -> t0 + 20 + i));
+        batch.set(999, batch.get(3));
+        long before = store().countScheduled(slot);
+
+        assertThatThrownBy(() -> store().insert(batch)).isInstanceOf(DuplicateMessageException.class);
+
+        assertThat(store().countScheduled(slot)).isEqualTo(before);
+        assertThat(store().get(batch.get(3).id())).isEmpty();
+    }
+
+    @Test
+    @Timeout(30)
+    void batchContainingTheSameIdempotencyKeyTwiceInsertsNothing() {
+        // two retries of one submit gathered into the same group commit
+        DelayMessage first = keyed(app, "retried", t0 + 10);
+        DelayMessage retry = keyed(app, "retried", t0 + 10);
+        DelayMessage other = message(t0 + 10);
+
+        assertThatThrownBy(() -> store().insert(List.of(first, other, retry)))
+                .isInstanceOf(DuplicateMessageException.class);
+
+        assertThat(store().get(first.id())).isEmpty();
+        assertThat(store().get(other.id())).isEmpty();
+        assertThat(store().get(retry.id())).isEmpty();
+        assertThat(store().findByIdempotencyKeys(app, List.of("retried"))).isEmpty();
+    }
+
+    @Test
+    @Timeout(30)
+    void duplicateIdempotencyKeyOfTheSameAppIsRejected() {
+        DelayMessage first = keyed(app, "order-1", t0 + 10);
+        insert(first);
+        DelayMessage again = keyed(app, "order-1", t0 + 20);
+        List<DelayMessage> batchWithAgain = List.of(message(t0 + 30), again, message(t0 + 40));
+
+        assertThatThrownBy(() -> store().insert(List.of(again))).isInstanceOf(DuplicateMessageException.class);
+        assertThatThrownBy(() -> store().insert(batchWithAgain)).isInstanceOf(DuplicateMessageException.class);
+
+        assertThat(store().get(again.id())).isEmpty();
+        assertThat(store().get(batchWithAgain.get(0).id())).isEmpty();
+        assertThat(store().get(batchWithAgain.get(2).id())).isEmpty();
+        assertThat(store().get(first.id())).contains(first);
+    }
+
+    @Test
+    @Timeout(30)
+    void sameIdempotencyKeyUnderAnotherAppIsAccepted() {
+        DelayMessage mine = keyed(app, "shared-key", t0 + 10);
+        DelayMessage theirs = keyed(app + "-other", "shared-key", t0 + 10);
+
+        insert(mine);
+        insert(theirs);
+
+        assertThat(store().get(mine.id())).contains(mine);
+        assertThat(store().get(theirs.id())).contains(theirs);
+    }
+
+    @Test
+    @Timeout(30)
+    void messagesWithoutIdempotencyKeyNeverCollide() {
+        List<DelayMessage> batch = messages(50, i -> t0 + 5);
+        insert(batch);
+        insert(messages(50, i -> t0 + 5));
+        assertThat(batch).allSatisfy(m -> assertThat(store().get(m.id())).contains(m));
+    }
+
+    @Test
+    @Timeout(30)
+    void findByIdempotencyKeysReturnsTheAppsMessagesWithThoseKeys() {
+        String otherApp = app + "-b";
+        DelayMessage k1 = keyed(app, "k1", t0 + 1);
+        DelayMessage k2 = keyed(app, "k2", t0 + 2);
+        DelayMessage k3 = keyed(app, "k3", t0 + 3);
+        DelayMessage otherK1 = keyed(otherApp, "k1", t0 + 4);
+        insert(k1, k2, k3, otherK1, message(t0 + 5));
+
+        assertThat(store().findByIdempotencyKeys(app, List.of("k1", "k3", "unknown")))
+                .containsExactlyInAnyOrder(k1, k3);
+        assertThat(store().findByIdempotencyKeys(otherApp, List.of("k1", "k2"))).containsExactly(otherK1);
+        assertThat(store().findByIdempotencyKeys(app, List.of())).isEmpty();
+        assertThat(store().findByIdempotencyKeys(app + "-nobody", List.of("k1"))).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- scanScheduled
+
+    @Test
+    @Timeout(30)
+    void scanReturnsScheduledMessagesOrderedByFireAtThenId() {
+        List<DelayMessage> batch = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            batch.add(message(t0 + 1000 + (i * 7919L) % 13)); // 13 distinct times, several messages each
+        }
+        Collections.shuffle(batch, new Random(42));
+        insert(batch);
+
+        List<DueEntry> page = store().scanScheduled(slot, t0, t0 + 100_000, Long.MIN_VALUE, 0, 1000);
+
+        assertThat(page).isEqualTo(sortedEntries(batch));
+    }
+
+    @Test
+    @Timeout(30)
+    void scanRangeIncludesFromAndExcludesTo() {
+        long from = t0 + 10_000;
+        long to = t0 + 20_000;
+        DelayMessage before = message(from - 1);
+        DelayMessage atFrom = message(from);
+        DelayMessage lastIn = message(to - 1);
+        DelayMessage atTo = message(to);
+        insert(before, atFrom, lastIn, atTo);
+
+        List<DueEntry> page = store().scanScheduled(slot, from, to, Long.MIN_VALUE, 0, 100);
+
+        assertThat(page).containsExactly(entry(atFrom), entry(lastIn));
+        assertThat(store().scanScheduled(slot, from, from, Long.MIN_VALUE, 0, 100)).isEmpty();
+    }
+
+    @Test
+    @Timeout(60)
+    void keysetPagingWalksManyMessagesWithTheSameFireAtWithoutGapsOrRepeats() {
+        List<DelayMessage> batch = new ArrayList<>();
+        batch.addAll(messages(40, i -> t0 + 500));
+        batch.addAll(messages(150, i -> t0 + 600));        // many on one ms: paging must go by id within it
+        batch.addAll(messages(40, i -> t0 + 601 + i % 3));
+        insert(batch);
+
+        List<DueEntry> all = scanAll(slot, t0, t0 + 10_000, 7);
+
+        assertThat(all).isEqualTo(sortedEntries(batch));
+        // a cursor in the middle of the same-fireAt run resumes right after it
+        List<DueEntry> expected = sortedEntries(batch);
+        DueEntry cursor = expected.get(100);
+        assertThat(store().scanScheduled(slot, t0, t0 + 10_000, cursor.fireAt(), cursor.id(), 5))
+                .isEqualTo(expected.subList(101, 106));
+    }
+
+    @Test
+    @Timeout(30)
+    void scanReturnsOnlyScheduledMessages() {
+        DelayMessage scheduled = message(t0 + 10);
+        DelayMessage cancelled = message(t0 + 10);
+        DelayMessage firing = message(t0 + 10);
+        DelayMessage delivered = message(t0 + 10);
+        insert(scheduled, cancelled, firing, delivered);
+        long now = t0 + 100;
+        assertThat(store().cancel(cancelled.id(), now)).isTrue();
+        long token = token();
+        assertThat(store().claim(List.of(firing.id(), delivered.id()), now, token)).hasSize(2);
+        assertThat(store().markDelivered(List.of(delivered.id()), token, now)).isEqualTo(1);
+
+        assertThat(store().scanScheduled(slot, t0, t0 + 1000, Long.MIN_VALUE, 0, 100))
+                .containsExactly(entry(scheduled));
+    }
+
+    @Test
+    @Timeout(30)
+    void scanReturnsOnlyTheSlotAsked() {
+        int otherSlot = nextSlot();
+        DelayMessage mine = message(t0 + 10);
+        DelayMessage theirs = message(otherSlot, t0 + 10);
+        insert(mine, theirs);
+
+        assertThat(store().scanScheduled(slot, t0, t0 + 1000, Long.MIN_VALUE, 0, 100)).containsExactly(entry(mine));
+        assertThat(store().scanScheduled(otherSlot, t0, t0 + 1000, Long.MIN_VALUE, 0, 100))
+                .containsExactly(entry(theirs));
+    }
+
+    @Test
+    @Timeout(180)
+    void watermarkPagingOverTwentyThousandMessagesInOneSlotLosesAndRepeatsNothing() {
+        int n = 20_000;
+        List<DelayMessage> all = new ArrayList<>(n);
+        for (int b = 0; b < n / 1000; b++) {
+            List<DelayMessage> batch = new ArrayList<>(1000);
+            for (int i = 0; i < 1000; i++) {
+                int k = b * 1000 + i;
+                batch.add(message(t0 + (k * 7L) % 10_000)); // 10,000 ms, two messages per ms on average
+            }
+            store().insert(batch);
+            created.addAll(batch.stream().map(DelayMessage::id).toList());
+            all.addAll(batch);
+        }
+
+        // the preloader's walk: windows [w, w + step) in turn, each paged with the keyset cursor
+        List<DueEntry> seen = new ArrayList<>(n);
+        long step = 1_500;
+        for (long w = t0; w < t0 + 10_000; w += step) {
+            seen.addAll(scanAll(slot, w, w + step, 500));
+        }
+
+        assertThat(seen).hasSize(n);
+        assertThat(seen.stream().map(DueEntry::id).collect(Collectors.toSet())).hasSize(n);
+        assertThat(seen).isEqualTo(sortedEntries(all));
+    }
+
+    // ---------------------------------------------------------------- claim
+
+    @Test
+    @Timeout(30)
+    void claimTakesDueScheduledMessagesAndReturnsThemComplete() {
+        long now = t0 + 1000;
+        DelayMessage past = DelayMessage.scheduled(ids.next(slot, t0), app, "t", "k", "payload-1",
+                Map.of("h1", "v1", "h2", "v2"), now - 500, 60_000L, t0, "idem-" + app);
+        DelayMessage dueNow = message(now);
+        DelayMessage future = message(now + 1);
+        DelayMessage cancelled = message(now - 10);
+        insert(past, dueNow, future, cancelled);
+        assertThat(store().cancel(cancelled.id(), t0 + 1)).isTrue();
+        long token = token();
+
+        List<DelayMessage> claimed = store().claim(
+                List.of(past.id(), dueNow.id(), future.id(), cancelled.id(), ids.next(slot, t0)), now, token);
+
+        assertThat(claimed).containsExactlyInAnyOrder(
+                MessageCopy.claimed(past, token, now), MessageCopy.claimed(dueNow, token, now));
+        DelayMessage firing = store().get(past.id()).orElseThrow();
+        assertThat(firing).isEqualTo(MessageCopy.claimed(past, token, now));
+        assertThat(firing.state()).isEqualTo(MessageState.FIRING);
+        assertThat(firing.attempts()).isEqualTo(1);
+        assertThat(firing.version()).isEqualTo(1);
+        assertThat(firing.payload()).isEqualTo("payload-1");
+        assertThat(firing.headers()).isEqualTo(Map.of("h1", "v1", "h2", "v2"));
+        assertThat(store().get(future.id())).contains(future);
+        assertThat(store().get(cancelled.id()).orElseThrow().state()).isEqualTo(MessageState.CANCELLED);
+    }
+
+    @Test
+    @Timeout(30)
+    void claimNeverTakesAMessageBeforeItsFireAt() {
+        List<DelayMessage> batch = messages(200, i -> t0 + 1000 + i * 10L);
+        insert(batch);
+        List<Long> all = idsOf(batch);
+
+        assertThat(store().claim(List.of(batch.get(0).id()), batch.get(0).fireAt() - 1, token())).isEmpty();
+        long now = t0 + 1000 + 995; // due: i * 10 <= 995, i.e. i = 0..99
+        List<DelayMessage> claimed = store().claim(all, now, token());
+
+        assertThat(claimed).hasSize(100).allSatisfy(m -> assertThat(m.fireAt()).isLessThanOrEqualTo(now));
+        assertThat(idsOf(claimed)).containsExactlyInAnyOrderElementsOf(all.subList(0, 100));
+        assertThat(all.subList(100, 200)).allSatisfy(id ->
+                assertThat(store().get(id).orElseThrow().state()).isEqualTo(MessageState.SCHEDULED));
+    }
+
+    @Test
+    @Timeout(30)
+    void claimedMessageCannotBeClaimedAgain() {
+        DelayMessage m = message(t0 + 10);
+        insert(m);
+        long first = token();
+
+        assertThat(store().claim(List.of(m.id()), t0 + 20, first)).hasSize(1);
+        assertThat(store().claim(List.of(m.id()), t0 + 30, token())).isEmpty();
+
+        assertThat(store().get(m.id())).contains(MessageCopy.claimed(m, first, t0 + 20));
+    }
+
+    @Test
+    @Timeout(10)
+    void claimOfNoIdsOrUnknownIdsIsEmpty() {
+        assertThat(store().claim(List.of(), t0, token())).isEmpty();
+        assertThat(store().claim(List.of(ids.next(slot, t0), ids.next(slot, t0)), t0 + 1, token())).isEmpty();
+    }
+
+    @Test
+    @Timeout(120)
+    void largeClaimsAndTransitionsSpanningManyStatementsChangeEveryRow() {
+        List<DelayMessage> batch = messages(1300, i -> t0 + i % 50);
+        insert(batch);
+        List<Long> all = idsOf(batch);
+        long now = t0 + 100;
+        long token = token();
+
+        List<DelayMessage> claimed = store().claim(all, now, token);
+        assertThat(idsOf(claimed)).containsExactlyInAnyOrderElementsOf(all);
+
+        List<Long> deliver = all.subList(0, 600);
+        List<Long> rearm = all.subList(600, 1200);
+        List<Long> retry = all.subList(1200, 1300);
+        assertThat(store().markDelivered(deliver, token, now + 1)).isEqualTo(600);
+        assertThat(store().rearm(rearm.stream().map(id -> new Rearm(id, t0 + 5000 + id % 7)).toList(), token,
+                now + 1)).isEqualTo(600);
+        assertThat(store().retryLater(retry.stream().map(id -> new Retry(id, t0 + 7000 + id % 5, "e" + id)).toList(),
+                token, now + 1)).isEqualTo(100);
+
+        assertThat(rearm).allSatisfy(id -> {
+            DelayMessage m = store().get(id).orElseThrow();
+            assertThat(m.state()).isEqualTo(MessageState.SCHEDULED);
+            assertThat(m.fireAt()).isEqualTo(t0 + 5000 + id % 7);
+        });
+        assertThat(retry).allSatisfy(id -> {
+            DelayMessage m = store().get(id).orElseThrow();
+            assertThat(m.fireAt()).isEqualTo(t0 + 7000 + id % 5);
+            assertThat(m.lastError()).isEqualTo("e" + id);
+        });
+        assertThat(store().countScheduled(slot)).isGreaterThanOrEqualTo(700);
+    }
+
+    @Test
+    @Timeout(120)
+    void twoClaimersRacingForTheSameMessagesEachMessageIsWonExactlyOnce() throws Exception {
+        for (int round = 0; round < 25; round++) {
+            List<DelayMessage> batch = messages(80, i -> t0 + 10);
+            insert(batch);
+            List<Long> forward = idsOf(batch);
+            List<Long> shuffled = new ArrayList<>(forward);
+            Collections.shuffle(shuffled);
+            long tokenA = token();
+            long tokenB = token();
+            long now = t0 + 100 + round;
+
+            Raced<List<Long>, List<Long>> r = race(
+                    () -> claimInGroups(forward, now, tokenA, 7),
+                    () -> claimInGroups(shuffled, now, tokenB, 11));
+
+            Set<Long> a = new HashSet<>(r.left());
+            Set<Long> b = new HashSet<>(r.right());
+            assertThat(r.left()).doesNotHaveDuplicates();
+            assertThat(r.right()).doesNotHaveDuplicates();
+            assertThat(intersection(a, b)).as("round %d: claimed by both", round).isEmpty();
+            Set<Long> union = new HashSet<>(a);
+            union.addAll(b);
+            assertThat(union).as("round %d: claimed by neither", round).containsExactlyInAnyOrderElementsOf(forward);
+            for (Long id : forward) {
+                DelayMessage m = store().get(id).orElseThrow();
+                assertThat(m.claimToken()).isEqualTo(a.contains(id) ? tokenA : tokenB);
+                assertThat(m.attempts()).isEqualTo(1);
+                assertThat(m.version()).isEqualTo(1);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- cancel
+
+    @Test
+    @Timeout(30)
+    void cancelMovesAScheduledMessageToCancelled() {
+        DelayMessage m = message(t0 + 10_000);
+        insert(m);
+
+        assertThat(store().cancel(m.id(), t0 + 5)).isTrue();
+
+        DelayMessage read = store().get(m.id()).orElseThrow();
+        assertThat(read.state()).isEqualTo(MessageState.CANCELLED);
+        assertThat(read.updatedAt()).isEqualTo(t0 + 5);
+        assertThat(read.version()).isGreaterThan(m.version());
+        assertThat(store().cancel(m.id(), t0 + 6)).isFalse();
+        assertThat(store().claim(List.of(m.id()), t0 + 20_000, token())).isEmpty();
+    }
+
+    @Test
+    @Timeout(30)
+    void cancelOfAFiringOrDeliveredMessageReturnsFalseAndChangesNothing() {
+        DelayMessage firing = message(t0 + 10);
+        DelayMessage delivered = message(t0 + 10);
+        insert(firing, delivered);
+        long token = token();
+        store().claim(List.of(firing.id(), delivered.id()), t0 + 20, token);
+        store().markDelivered(List.of(delivered.id()), token, t0 + 30);
+        DelayMessage firingBefore = store().get(firing.id()).orElseThrow();
+        DelayMessage deliveredBefore = store().get(delivered.id()).orElseThrow();
+
+        assertThat(store().cancel(firing.id(), t0 + 40)).isFalse();
+        assertThat(store().cancel(delivered.id(), t0 + 40)).isFalse();
+
+        assertThat(store().get(firing.id())).contains(firingBefore);
+        assertThat(store().get(delivered.id())).contains(deliveredBefore);
+    }
+
+    @Test
+    @Timeout(10)
+    void cancelOfAnUnknownIdReturnsFalse() {
+        assertThat(store().cancel(ids.next(slot, t0), t0)).isFalse();
+    }
+
+    @Test
+    @Timeout(120)
+    void cancelRacingAClaimExactlyOneOfThemWins() throws Exception {
+        for (int round = 0; round < 25; round++) {
+            List<DelayMessage> batch = messages(60, i -> t0 + 10);
+            insert(batch);
+            List<Long> all = idsOf(batch);
+            List<Long> cancelOrder = new ArrayList<>(all);
+            Collections.shuffle(cancelOrder);
+            long token = token();
+            long now = t0 + 100 + round;
+
+            Raced<List<Long>, List<Long>> r = race(
+                    () -> {
+                        List<Long> cancelled = new ArrayList<>();
+                        for (Long id : cancelOrder) {
+                            if (store().cancel(id, now)) {
+                                cancelled.add(id);
+                            }
+                        }
+                        return cancelled;
+                    },
+                    () -> claimInGroups(all, now, token, 5));
+
+            Set<Long> cancelled = new HashSet<>(r.left());
+            Set<Long> claimed = new HashSet<>(r.right());
+            assertThat(intersection(cancelled, claimed)).as("round %d: both won", round).isEmpty();
+            assertThat(cancelled.size() + claimed.size()).as("round %d: neither won", round).isEqualTo(all.size());
+            for (Long id : all) {
+                assertThat(store().get(id).orElseThrow().state())
+                        .isEqualTo(cancelled.contains(id) ? MessageState.CANCELLED : MessageState.FIRING);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reschedule
+
+    @Test
+    @Timeout(30)
+    void rescheduleMovesDeliverAtAndFireAtAndTheScanFollows() {
+        DelayMessage m = message(t0 + 1000);
+        insert(m);
+
+        Optional<DelayMessage> moved = store().reschedule(m.id(), t0 + 9000, -1, t0 + 5);
+
+        DelayMessage expected = MessageCopy.of(m).deliverAt(t0 + 9000).fireAt(t0 + 9000).updatedAt(t0 + 5)
+                .version(moved.map(DelayMessage::version).orElse(-1L)).build();
+        assertThat(moved).contains(expected);
+        assertThat(expected.version()).isGreaterThan(m.version());
+        assertThat(store().get(m.id())).contains(expected);
+        assertThat(store().scanScheduled(slot, t0, t0 + 5000, Long.MIN_VALUE, 0, 10)).isEmpty();
+        assertThat(store().scanScheduled(slot, t0 + 5000, t0 + 10_000, Long.MIN_VALUE, 0, 10))
+                .containsExactly(new DueEntry(m.id(), t0 + 9000));
+        assertThat(store().claim(List.of(m.id()), t0 + 1000, token())).isEmpty();
+    }
+
+    @Test
+    @Timeout(30)
+    void rescheduleWithTheCurrentVersionSucceedsAndWithAStaleVersionChangesNothing() {
+        DelayMessage m = message(t0 + 1000);
+        insert(m);
+
+        DelayMessage moved = store().reschedule(m.id(), t0 + 2000, m.version(), t0 + 1).orElseThrow();
+        assertThat(moved.deliverAt()).isEqualTo(t0 + 2000);
+
+        assertThat(store().reschedule(m.id(), t0 + 3000, m.version(), t0 + 2)).isEmpty();
+        assertThat(store().get(m.id())).contains(moved);
+        assertThat(store().reschedule(m.id(), t0 + 3000, moved.version(), t0 + 3).orElseThrow().fireAt())
+                .isEqualTo(t0 + 3000);
+    }
+
+    @Test
+    @Timeout(30)
+    void rescheduleOnlyChangesScheduledMessages() {
+        DelayMessage firing = message(t0 + 10);
+        DelayMessage cancelled = message(t0 + 10);
+        insert(firing, cancelled);
+        store().claim(List.of(firing.id()), t0 + 20, token());
+        store().cancel(cancelled.id(), t0 + 20);
+        DelayMessage firingBefore = store().get(firing.id()).orElseThrow();
+        DelayMessage cancelledBefore = store().get(cancelled.id()).orElseThrow();
+
+        assertThat(store().reschedule(firing.id(), t0 + 5000, -1, t0 + 30)).isEmpty();
+        assertThat(store().reschedule(cancelled.id(), t0 + 5000, -1, t0 + 30)).isEmpty();
+        assertThat(store().reschedule(ids.next(slot, t0), t0 + 5000, -1, t0 + 30)).isEmpty();
+
+        assertThat(store().get(firing.id())).contains(firingBefore);
+        assertThat(store().get(cancelled.id())).contains(cancelledBefore);
+    }
+
+    @Test
+    @Timeout(120)
+    void rescheduleRacingAClaimExactlyOneOfThemWins() throws Exception {
+        for (int round = 0; round < 25; round++) {
+            List<DelayMessage> batch = messages(60, i -> t0 + 10);
+            insert(batch);
+            List<Long> all = idsOf(batch);
+            List<Long> order = new ArrayList<>(all);
+            Collections.shuffle(order);
+            long token = token();
+            long now = t0 + 100 + round;
+            long later = t0 + 50_000;
+
+            Raced<List<Long>, List<Long>> r = race(
+                    () -> {
+                        List<Long> moved = new ArrayList<>();
+                        for (Long id : order) {
+                            store().reschedule(id, later, -1, now).ifPresent(m -> moved.add(m.id()));
+                        }
+                        return moved;
+                    },
+                    () -> claimInGroups(all, now, token, 5));
+
+            Set<Long> moved = new HashSet<>(r.left());
+            Set<Long> claimed = new HashSet<>(r.right());
+            assertThat(intersection(moved, claimed)).as("round %d: both won", round).isEmpty();
+            assertThat(moved.size() + claimed.size()).as("round %d: neither won", round).isEqualTo(all.size());
+            for (Long id : all) {
+                DelayMessage m = store().get(id).orElseThrow();
+                if (moved.contains(id)) {
+                    assertThat(m.state()).isEqualTo(MessageState.SCHEDULED);
+                    assertThat(m.fireAt()).isEqualTo(later);
+                } else {
+                    assertThat(m.state()).isEqualTo(MessageState.FIRING);
+                    assertThat(m.deliverAt()).isEqualTo(t0 + 10);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- FIRING -> *
+
+    @Test
+    @Timeout(30)
+    void markDeliveredChangesOnlyRowsHeldByTheToken() {
+        DelayMessage a1 = message(t0 + 10);
+        DelayMessage a2 = message(t0 + 10);
+        DelayMessage b1 = message(t0 + 10);
+        DelayMessage scheduled = message(t0 + 10);
+        insert(a1, a2, b1, scheduled);
+        long tokenA = token();
+        long tokenB = token();
+        store().claim(List.of(a1.id(), a2.id()), t0 + 20, tokenA);
+        store().claim(List.of(b1.id()), t0 + 20, tokenB);
+        DelayMessage b1Before = store().get(b1.id()).orElseThrow();
+
+        int changed = store().markDelivered(List.of(a1.id(), a2.id(), b1.id(), scheduled.id()), tokenA, t0 + 30);
+
+        assertThat(changed).isEqualTo(2);
+        DelayMessage delivered = store().get(a1.id()).orElseThrow();
+        assertThat(delivered.state()).isEqualTo(MessageState.DELIVERED);
+        assertThat(delivered.updatedAt()).isEqualTo(t0 + 30);
+        assertThat(delivered.version()).isGreaterThan(1);
+        assertThat(store().get(b1.id())).contains(b1Before);
+        assertThat(store().get(scheduled.id())).contains(scheduled);
+        assertThat(store().markDelivered(List.of(a1.id(), a2.id()), tokenA, t0 + 40)).isZero();
+        assertThat(store().markDelivered(List.of(), tokenA, t0 + 40)).isZero();
+    }
+
+    @Test
+    @Timeout(30)
+    void aWrongClaimTokenChangesNothing() {
+        DelayMessage m = DelayMessage.scheduled(ids.next(slot, t0), app, "t", null, "p", null, t0 + 10, 1000L, t0,
+                null);
+        insert(m);
+        long token = token();
+        store().claim(List.of(m.id()), t0 + 20, token);
+        DelayMessage firing = store().get(m.id()).orElseThrow();
+        long wrong = token + 1;
+
+        assertThat(store().markDelivered(List.of(m.id()), wrong, t0 + 30)).isZero();
+        assertThat(store().rearm(List.of(new Rearm(m.id(), t0 + 1010)), wrong, t0 + 30)).isZero();
+        assertThat(store().retryLater(List.of(new Retry(m.id(), t0 + 500, "x")), wrong, t0 + 30)).isZero();
+        assertThat(store().markDead(List.of(m.id()), wrong, "x", t0 + 30)).isZero();
+        assertThat(store().markDead(List.of(m.id()), 0L, "x", t0 + 30)).isZero();
+
+        assertThat(store().get(m.id())).contains(firing);
+    }
+
+    @Test
+    @Timeout(30)
+    void transitionsOutOfFiringDoNotTouchMessagesThatAreNotFiring() {
+        DelayMessage m = message(t0 + 10);
+        insert(m);
+        long token = token();
+        store().claim(List.of(m.id()), t0 + 20, token);
+        store().markDelivered(List.of(m.id()), token, t0 + 30);
+        DelayMessage delivered = store().get(m.id()).orElseThrow();
+
+        assertThat(store().rearm(List.of(new Rearm(m.id(), t0 + 1010)), token, t0 + 40)).isZero();
+        assertThat(store().retryLater(List.of(new Retry(m.id(), t0 + 500, "x")), token, t0 + 40)).isZero();
+        assertThat(store().markDead(List.of(m.id()), token, "x", t0 + 40)).isZero();
+
+        assertThat(store().get(m.id())).contains(delivered);
+    }
+
+    @Test
+    @Timeout(30)
+    void rearmPutsARepeatingMessageBackToScheduledForItsNextRound() {
+        DelayMessage m = DelayMessage.scheduled(ids.next(slot, t0), app, "tick", "k", "p", Map.of("a", "b"),
+                t0 + 1000, 1000L, t0, null);
+        insert(m);
+        long token = token();
+        store().claim(List.of(m.id()), t0 + 1000, token);
+        store().retryLater(List.of(new Retry(m.id(), t0 + 1200, "first try failed")), token, t0 + 1001);
+        store().claim(List.of(m.id()), t0 + 1200, token);        // attempts is now 2
+        assertThat(store().get(m.id()).orElseThrow().attempts()).isEqualTo(2);
+
+        assertThat(store().rearm(List.of(new Rearm(m.id(), t0 + 2000)), token, t0 + 1201)).isEqualTo(1);
+
+        DelayMessage next = store().get(m.id()).orElseThrow();
+        assertThat(next.state()).isEqualTo(MessageState.SCHEDULED);
+        assertThat(next.deliverAt()).isEqualTo(t0 + 2000);
+        assertThat(next.fireAt()).isEqualTo(t0 + 2000);
+        assertThat(next.attempts()).isZero();
+        assertThat(next.updatedAt()).isEqualTo(t0 + 1201);
+        assertThat(next.repeatIntervalMs()).isEqualTo(1000L);
+        assertThat(next.payload()).isEqualTo("p");
+        assertThat(store().scanScheduled(slot, t0, t0 + 3000, Long.MIN_VALUE, 0, 10))
+                .containsExactly(new DueEntry(m.id(), t0 + 2000));
+        assertThat(store().claim(List.of(m.id()), t0 + 1999, token())).isEmpty();
+        assertThat(store().claim(List.of(m.id()), t0 + 2000, token())).hasSize(1);
+    }
+
+    @Test
+    @Timeout(30)
+    void retryLaterKeepsDeliverAtMovesFireAtAndKeepsTheError() {
+        DelayMessage m = message(t0 + 1000);
+        insert(m);
+        long token = token();
+        store().claim(List.of(m.id()), t0 + 1000, token);
+
+        assertThat(store().retryLater(List.of(new Retry(m.id(), t0 + 6000, "broker down")), token, t0 + 1001))
+                .isEqualTo(1);
+
+        DelayMessage retry = store().get(m.id()).orElseThrow();
+        assertThat(retry.state()).isEqualTo(MessageState.SCHEDULED);
+        assertThat(retry.deliverAt()).isEqualTo(t0 + 1000);
+        assertThat(retry.fireAt()).isEqualTo(t0 + 6000);
+        assertThat(retry.lastError()).isEqualTo("broker down");
+        assertThat(retry.attempts()).isEqualTo(1);
+        assertThat(retry.updatedAt()).isEqualTo(t0 + 1001);
+        assertThat(store().scanScheduled(slot, t0, t0 + 10_000, Long.MIN_VALUE, 0, 10))
+                .containsExactly(new DueEntry(m.id(), t0 + 6000));
+        assertThat(store().claim(List.of(m.id()), t0 + 5999, token())).isEmpty();
+        assertThat(store().claim(List.of(m.id()), t0 + 6000, token()))
+                .singleElement().satisfies(again -> assertThat(again.attempts()).isEqualTo(2));
+    }
+
+    @Test
+    @Timeout(30)
+    void anErrorOfAnyLengthIsAcceptedAndKeptAtLeastInPart() {
+        DelayMessage m = message(t0 + 10);
+        DelayMessage n = message(t0 + 10);
+        insert(m, n);
+        long token = token();
+        store().claim(List.of(m.id(), n.id()), t0 + 20, token);
+        String longError = "é".repeat(3000) + "end";
+
+        assertThat(store().retryLater(List.of(new Retry(m.id(), t0 + 500, longError)), token, t0 + 30)).isEqualTo(1);
+        assertThat(store().markDead(List.of(n.id()), token, longError, t0 + 30)).isEqualTo(1);
+
+        assertThat(store().get(m.id()).orElseThrow().lastError()).isNotEmpty().satisfies(e ->
+                assertThat(longError).startsWith(e));
+        assertThat(store().get(n.id()).orElseThrow().lastError()).isNotEmpty().satisfies(e ->
+                assertThat(longError).startsWith(e));
+    }
+
+    @Test
+    @Timeout(30)
+    void markDeadMovesFiringToDeadWithTheError() {
+        DelayMessage m = message(t0 + 10);
+        insert(m);
+        long token = token();
+        store().claim(List.of(m.id()), t0 + 20, token);
+
+        assertThat(store().markDead(List.of(m.id()), token, "attempt limit reached", t0 + 30)).isEqualTo(1);
+
+        DelayMessage dead = store().get(m.id()).orElseThrow();
+        assertThat(dead.state()).isEqualTo(MessageState.DEAD);
+        assertThat(dead.lastError()).isEqualTo("attempt limit reached");
+        assertThat(dead.updatedAt()).isEqualTo(t0 + 30);
+        assertThat(store().claim(List.of(m.id()), t0 + 40, token())).isEmpty();
+        assertThat(store().cancel(m.id(), t0 + 40)).isFalse();
+    }
+
+    // ---------------------------------------------------------------- releaseStuck
+
+    @Test
+    @Timeout(30)
+    void releaseStuckHandsBackOnlyFiringClaimsOfTheSlotMadeBeforeTheCutoff() {
+        int otherSlot = nextSlot();
+        DelayMessage old1 = message(t0 + 10);
+        DelayMessage old2 = message(t0 + 10);
+        DelayMessage recent = message(t0 + 10);
+        DelayMessage scheduled = message(t0 + 10);
+        DelayMessage delivered = message(t0 + 10);
+        DelayMessage otherSlotOld = message(otherSlot, t0 + 10);
+        insert(old1, old2, recent, scheduled, delivered, otherSlotOld);
+        long token = token();
+        store().claim(List.of(old1.id(), delivered.id(), otherSlotOld.id()), t0 + 100, token);
+        store().claim(List.of(old2.id()), t0 + 150, token);
+        store().claim(List.of(recent.id()), t0 + 200, token);
+        store().markDelivered(List.of(delivered.id()), token, t0 + 110);
+        DelayMessage recentBefore = store().get(recent.id()).orElseThrow();
+        DelayMessage deliveredBefore = store().get(delivered.id()).orElseThrow();
+        long now = t0 + 10_000;
+
+        List<DueEntry> released = mine(store().releaseStuck(slot, t0 + 200, now, 100));
+
+        assertThat(released).containsExactlyInAnyOrder(new DueEntry(old1.id(), now), new DueEntry(old2.id(), now));
+        DelayMessage back = store().get(old1.id()).orElseThrow();
+        assertThat(back.state()).isEqualTo(MessageState.SCHEDULED);
+        assertThat(back.fireAt()).isEqualTo(now);
+        assertThat(back.deliverAt()).isEqualTo(t0 + 10);
+        assertThat(back.updatedAt()).isEqualTo(now);
+        assertThat(back.attempts()).isEqualTo(1);
+        assertThat(store().get(recent.id())).contains(recentBefore);
+        assertThat(store().get(delivered.id())).contains(deliveredBefore);
+        assertThat(store().get(scheduled.id())).contains(scheduled);
+        assertThat(store().get(otherSlotOld.id()).orElseThrow().state()).isEqualTo(MessageState.FIRING);
+        assertThat(store().markDelivered(List.of(old1.id()), token, now)).as("the old claim is void").isZero();
+        assertThat(store().claim(List.of(old1.id(), old2.id()), now, token())).hasSize(2);
+    }
+
+    @Test
+    @Timeout(30)
+    void releaseStuckReleasesAtMostTheLimit() {
+        List<DelayMessage> batch = messages(5, i -> t0 + 10);
+        insert(batch);
+        store().claim(idsOf(batch), t0 + 20, token());
+        long now = t0 + 1000;
+
+        List<DueEntry> first = mine(store().releaseStuck(slot, t0 + 500, now, 2));
+        List<DueEntry> second = mine(store().releaseStuck(slot, t0 + 500, now, 2));
+        List<DueEntry> third = mine(store().releaseStuck(slot, t0 + 500, now, 2));
+
+        assertThat(first).hasSize(2);
+        assertThat(second).hasSize(2);
+        assertThat(third).hasSize(1);
+        List<Long> all = new ArrayList<>();
+        for (List<DueEntry> page : List.of(first, second, third)) {
+            page.forEach(e -> all.add(e.id()));
+        }
+        assertThat(all).containsExactlyInAnyOrderElementsOf(idsOf(batch));
+        assertThat(mine(store().releaseStuck(slot, t0 + 500, now, 2))).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- counts
+
+    @Test
+    @Timeout(30)
+    void countByStateCountsEveryStateAcrossSlots() {
+        Map<MessageState, Long> before = store().countByState();
+        int otherSlot = nextSlot();
+        List<DelayMessage> batch = new ArrayList<>(messages(6, i -> t0 + 10));
+        batch.add(message(otherSlot, t0 + 10));
+        insert(batch);
+        long token = token();
+        // 7 SCHEDULED -> claim 4 (one in the other slot), deliver 1, kill 1, cancel 1
+        store().claim(List.of(batch.get(0).id(), batch.get(1).id(), batch.get(2).id(), batch.get(6).id()),
+                t0 + 20, token);
+        store().markDelivered(List.of(batch.get(0).id()), token, t0 + 30);
+        store().markDead(List.of(batch.get(1).id()), token, "dead", t0 + 30);
+        store().cancel(batch.get(3).id(), t0 + 30);
+
+        Map<MessageState, Long> after = store().countByState();
+
+        assertThat(delta(before, after, MessageState.SCHEDULED)).isEqualTo(2);
+        assertThat(delta(before, after, MessageState.FIRING)).isEqualTo(2);
+        assertThat(delta(before, after, MessageState.DELIVERED)).isEqualTo(1);
+        assertThat(delta(before, after, MessageState.DEAD)).isEqualTo(1);
+        assertThat(delta(before, after, MessageState.CANCELLED)).isEqualTo(1);
+    }
+
+    @Test
+    @Timeout(30)
+    void countScheduledCountsOnlyTheScheduledMessagesOfTheSlot() {
+        int otherSlot = nextSlot();
+        long before = store().countScheduled(slot);
+        long otherBefore = store().countScheduled(otherSlot);
+        List<DelayMessage> batch = messages(10, i -> t0 + 10);
+        insert(batch);
+        insert(messages(otherSlot, 3, i -> t0 + 10));
+
+        store().cancel(batch.get(0).id(), t0 + 1);
+        store().claim(List.of(batch.get(1).id(), batch.get(2).id()), t0 + 20, token());
+
+        assertThat(store().countScheduled(slot)).isEqualTo(before + 7);
+        assertThat(store().countScheduled(otherSlot)).isEqualTo(otherBefore + 3);
+    }
+
+    // ---------------------------------------------------------------- AppStore
+
+    @Test
+    @Timeout(30)
+    void savedAppIsFoundAndAnUnknownAppIsNot() {
+        App a = new App(app, "hash-1", "salt-1", true, t0);
+
+        appStore().saveApp(a);
+
+        assertThat(appStore().findApp(app)).contains(a);
+        assertThat(appStore().findApp(app + "-unknown")).isEmpty();
+    }
+
+    @Test
+    @Timeout(30)
+    void savingAnExistingAppReplacesItsSecretAndFlag() {
+        appStore().saveApp(new App(app, "hash-1", "salt-1", true, t0));
+
+        appStore().saveApp(new App(app, "hash-2", "salt-2", false, t0 + 1000));
+
+        App read = appStore().findApp(app).orElseThrow();
+        assertThat(read.secretHash()).isEqualTo("hash-2");
+        assertThat(read.salt()).isEqualTo("salt-2");
+        assertThat(read.enabled()).isFalse();
+    }
+
+    @Test
+    @Timeout(30)
+    void addTopicIsIdempotentAndTopicsOfListsAnAppsTopics() {
+        appStore().saveApp(new App(app, "h", "s", true, t0));
+        appStore().addTopic(app, "orders", t0);
+        appStore().addTopic(app, "orders", t0 + 1);
+        appStore().addTopic(app, "payments", t0 + 2);
+        appStore().addTopic(app + "-other", "audit", t0 + 3);
+
+        assertThat(appStore().topicsOf(app)).containsExactlyInAnyOrder("orders", "payments");
+        assertThat(appStore().topicsOf(app + "-other")).containsExactly("audit");
+        assertThat(appStore().topicsOf(app + "-unknown")).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- failure of the backend
+
+    @Test
+    @Timeout(180)
+    void committedMessagesAndClaimsSurviveABackendRestart() throws Exception {
+        List<DelayMessage> batch = messages(100, i -> t0 + 10 + i);
+        insert(batch);
+        long token = token();
+        List<Long> claimedIds = idsOf(batch.subList(0, 10));
+        List<DelayMessage> claimed = store().claim(claimedIds, t0 + 50, token);
+        assertThat(claimed).hasSize(10);
+
+        restartBackend();
+
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(StoreUnavailableException.class)
+                .until(() -> store().get(batch.get(99).id()).isPresent());
+        for (DelayMessage m : batch.subList(10, 100)) {
+            assertThat(store().get(m.id())).contains(m);
+        }
+        for (DelayMessage m : claimed) {
+            assertThat(store().get(m.id())).contains(m);
+        }
+        assertThat(mine(store().releaseStuck(slot, t0 + 51, t0 + 1000, 100)))
+                .extracting(DueEntry::id).containsExactlyInAnyOrderElementsOf(claimedIds);
+        DelayMessage after = message(t0 + 5);
+        insert(after);
+        assertThat(store().get(after.id())).contains(after);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A new SCHEDULED message of this test's app in this test's slot. */
+    protected DelayMessage message(long deliverAt) {
+        return message(slot, deliverAt);
+    }
+
+    /** A new SCHEDULED message of this test's app in {@code slot}. */
+    protected DelayMessage message(int slot, long deliverAt) {
+        return DelayMessage.scheduled(ids.next(slot, t0), app, "topic-a", null, "payload", null, deliverAt, null, t0,
+                null);
+    }
+
+    private DelayMessage keyed(String appKey, String idempotencyKey, long deliverAt) {
+        return DelayMessage.scheduled(ids.next(slot, t0), appKey, "topic-a", idempotencyKey, "payload", null,
+                deliverAt, null, t0, idempotencyKey);
+    }
+
+    private List<DelayMessage> messages(int n, LongUnaryOperator deliverAtOfIndex) {
+        return messages(slot, n, deliverAtOfIndex);
+    }
+
+    private List<DelayMessage> messages(int slot, int n, LongUnaryOperator deliverAtOfIndex) {
+        List<DelayMessage> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            list.add(message(slot, deliverAtOfIndex.applyAsLong(i)));
+        }
+        return list;
+    }
+
+    private void insert(DelayMessage... messages) {
+        insert(List.of(messages));
+    }
+
+    private void insert(List<DelayMessage> messages) {
+        messages.forEach(m -> created.add(m.id()));
+        store().insert(messages);
+    }
+
+    /** A claim token no other claim of this run uses. */
+    protected long token() {
+        return tokens.incrementAndGet();
+    }
+
+    private static int nextSlot() {
+        return Math.floorMod(NEXT_SLOT.getAndIncrement(), MessageIds.MAX_SLOTS);
+    }
+
+    private static DueEntry entry(DelayMessage m) {
+        return new DueEntry(m.id(), m.fireAt());
+    }
+
+    private static List<Long> idsOf(List<DelayMessage> messages) {
+        return messages.stream().map(DelayMessage::id).toList();
+    }
+
+    private static List<DueEntry> sortedEntries(Collection<DelayMessage> messages) {
+        return messages.stream().map(MessageStoreContract::entry)
+                .sorted(Comparator.comparingLong(DueEntry::fireAt).thenComparingLong(DueEntry::id))
+                .toList();
+    }
+
+    /** Entries of rows this test created (a persistent backend may hold rows of earlier runs). */
+    private List<DueEntry> mine(List<DueEntry> entries) {
+        return entries.stream().filter(e -> created.contains(e.id())).toList();
+    }
+
+    /** (AssertJ's doesNotContainAnyElementsOf refuses an empty set, and one racer may well win everything.) */
+    private static Set<Long> intersection(Set<Long> a, Set<Long> b) {
+        Set<Long> both = new HashSet<>(a);
+        both.retainAll(b);
+        return both;
+    }
+
+    private static long delta(Map<MessageState, Long> before, Map<MessageState, Long> after, MessageState s) {
+        return after.getOrDefault(s, 0L) - before.getOrDefault(s, 0L);
+    }
+
+    /** Pages through one window with the keyset cursor, checking each page on the way. */
+    private List<DueEntry> scanAll(int slot, long from, long to, int limit) {
+        List<DueEntry> all = new ArrayList<>();
+        long afterFireAt = Long.MIN_VALUE;
+        long afterId = 0;
+        for (int pages = 0; ; pages++) {
+            assertThat(pages).as("too many pages: the cursor does not advance").isLessThan(1_000_000);
+            List<DueEntry> page = store().scanScheduled(slot, from, to, afterFireAt, afterId, limit);
+            assertThat(page.size()).isLessThanOrEqualTo(limit);
+            for (DueEntry e : page) {
+                assertThat(e.fireAt()).isGreaterThanOrEqualTo(from).isLessThan(to);
+            }
+            all.addAll(page);
+            if (page.size() < limit) {
+                return all;
+            }
+            DueEntry last = page.get(page.size() - 1);
+            afterFireAt = last.fireAt();
+            afterId = last.id();
+        }
+    }
+
+    /** Claims {@code ids} in groups of {@code group}; returns the ids this claimer won. */
+    private List<Long> claimInGroups(List<Long> ids, long now, long token, int group) {
+        List<Long> won = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += group) {
+            List<DelayMessage> got = store().claim(ids.subList(i, Math.min(ids.size(), i + group)), now, token);
+            for (DelayMessage m : got) {
+                assertThat(m.claimToken()).isEqualTo(token);
+                won.add(m.id());
+            }
+        }
+        return won;
+    }
+
+    /** Runs both tasks at once on two threads released together; waits for both (bounded). */
+    private static <A, B> Raced<A, B> race(Callable<A> left, Callable<B> right) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "tck-racer");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            CyclicBarrier start = new CyclicBarrier(2);
+            Future<A> a = pool.submit(() -> {
+                start.await(RACE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return left.call();
+            });
+            Future<B> b = pool.submit(() -> {
+                start.await(RACE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return right.call();
+            });
+            return new Raced<>(a.get(RACE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                    b.get(RACE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private record Raced<A, B>(A left, B right) {
+    }
+}
