@@ -1,5 +1,7 @@
 package io.hourglass.core.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,7 +13,7 @@ import java.util.Objects;
  * @param topic            target topic
  * @param key              optional business key: Kafka record key; may be {@code null}
  * @param payload          the body, emitted as UTF-8
- * @param headers          user headers, emitted beside the {@code x-delay-*} headers; never {@code null}
+ * @param headers          user headers, in the client's order, emitted after the {@code x-delay-*} headers; never {@code null}
  * @param deliverAt        due time, epoch ms UTC: the message is never emitted before it
  * @param fireAt           when the engine acts on it next: {@code deliverAt}, or later for a retry with backoff
  * @param repeatIntervalMs interval of a repeating message, or {@code null} for a one-shot message
@@ -52,7 +54,9 @@ public record DelayMessage(
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(state, "state");
-        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        // keep the client's order (emitted as Kafka headers in that order); Map.copyOf would not
+        headers = headers == null || headers.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     }
 
     /** A new SCHEDULED message as the receiving server creates it. */
