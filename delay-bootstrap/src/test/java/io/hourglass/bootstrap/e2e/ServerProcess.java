@@ -30,6 +30,9 @@ final class ServerProcess implements AutoCloseable {
         this.workDir = workDir;
         this.httpPort = httpPort;
         this.args = new ArrayList<>(extraArgs);
+        if (args.stream().noneMatch(a -> a.startsWith("--server.port="))) {
+            args.add("--server.port=" + httpPort);
+        }
     }
 
     /** A standalone server with its embedded Kafka broker on {@code kafkaPort}. */

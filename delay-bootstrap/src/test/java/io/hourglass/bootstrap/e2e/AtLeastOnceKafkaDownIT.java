@@ -1,0 +1,117 @@
+package io.hourglass.bootstrap.e2e;
+
+import io.hourglass.message.kafka.KafkaMessageProperties;
+import io.hourglass.message.kafka.embedded.EmbeddedKafkaServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Guarantee 3, at least once: Kafka is stopped while messages fall due. Nothing is marked DELIVERED without a
+ * broker acknowledgement; emits are retried with backoff; once the broker is back every message is emitted.
+ */
+@Timeout(300)
+class AtLeastOnceKafkaDownIT {
+
+    @TempDir
+    Path dir;
+    private EmbeddedKafkaServer broker;
+    private ServerProcess server;
+
+    private EmbeddedKafkaServer startBroker(int port, int controllerPort) {
+        return EmbeddedKafkaServer.start(new KafkaMessageProperties(true, port, controllerPort,
+                dir.resolve("kafka").toString(), 2, Duration.ofSeconds(60), Map.of(), Duration.ofSeconds(2),
+                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMillis(5), DataSize.ofKilobytes(256), "lz4",
+                Duration.ofSeconds(10)));
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void atLeastOnce_messagesDueWhileKafkaIsDownAreEmittedWhenItIsBack() throws Exception {
+        int kafkaPort = ServerProcess.freePort();
+        int controllerPort = ServerProcess.freePort();
+        broker = startBroker(kafkaPort, controllerPort);
+        server = new ServerProcess(dir.resolve("server"), ServerProcess.freePort(), List.of(
+                "--delay.message.kafka.embedded=false",
+                "--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
+                "--delay.message.kafka.max-block=500ms",
+                "--delay.message.kafka.request-timeout=1s",
+                "--delay.message.kafka.delivery-timeout=3s",
+                "--delay.core.retry-initial-backoff=500ms",
+                "--delay.core.retry-max-backoff=2s"));
+        server.start();
+        RestClient rest = new RestClient(server.baseUrl());
+        rest.submit("warm-up", 0); // the topic exists and the producer is connected
+
+        long started = System.currentTimeMillis();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ids.add(rest.submit("outage-" + i, 6_000).get("id").asText());
+        }
+        assertThat(System.currentTimeMillis() - started).as("submits finished well before the due time").isLessThan(4_000);
+        broker.close();
+
+        // past the due time, with the broker down: retried, never DELIVERED
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> retried(server) >= 200);
+        for (String id : ids) {
+            RestClient.Response r = rest.call("GET", "/api/v1/messages/" + id, null);
+            assertThat(r.body().get("state").asText()).as("no DELIVERED without a broker ack").isIn("SCHEDULED", "FIRING");
+            assertThat(r.body().get("attempts").asInt()).isGreaterThanOrEqualTo(1);
+        }
+
+        broker = startBroker(kafkaPort, controllerPort); // same port, same log dir
+        try (KafkaReader reader = new KafkaReader("127.0.0.1:" + kafkaPort, "demo")) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                reader.poll();
+                return reader.byId().keySet().containsAll(ids);
+            });
+            for (String id : ids) {
+                assertThat(reader.byId().get(id)).allSatisfy(s -> assertThat(s.timestamp()).isGreaterThanOrEqualTo(s.deliverAt()));
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (String id : ids) {
+                if (!rest.call("GET", "/api/v1/messages/" + id, null).body().get("state").asText().equals("DELIVERED")) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private static double retried(ServerProcess server) throws Exception {
+        String prom = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : prom.split("\n")) {
+            if (line.startsWith("hourglass_messages_retried_total")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+}
