@@ -26,6 +26,7 @@ public final class TopicWatcher {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        quietLogging();
         List<String> positional = java.util.Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
         boolean fromBeginning = java.util.Arrays.asList(args).contains("--from-beginning");
         String topic = positional.size() > 0 ? positional.get(0) : "demo";
@@ -72,6 +73,13 @@ public final class TopicWatcher {
                             lateness, r.key(), r.value(), headers);
                 }
             }
+        }
+    }
+
+    private static void quietLogging() {
+        org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root instanceof ch.qos.logback.classic.Logger logback) {
+            logback.setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }
 

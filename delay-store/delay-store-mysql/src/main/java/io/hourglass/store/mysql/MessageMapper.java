@@ -12,7 +12,8 @@ import java.util.List;
  */
 interface MessageMapper {
 
-    int insertBatch(@Param("rows") List<MessageRow> rows);
+    /** One row; used through a BATCH-executor session (see MybatisMessageStore#insert). */
+    int insertOne(MessageRow row);
 
     MessageRow selectById(@Param("id") long id);
 

@@ -58,9 +58,4 @@ final class MessageRow {
                 repeatIntervalMs, MessageState.valueOf(state), attempts, createdAt, updatedAt, slot, version, idemKey,
                 claimToken, claimedAt, lastError);
     }
-
-    /** Rough size of the row in a statement, to keep multi-row INSERTs under the server's packet limit. */
-    long approximateBytes() {
-        return 256 + Utf8.length(payload) + Utf8.length(headers) + Utf8.length(msgKey);
-    }
 }

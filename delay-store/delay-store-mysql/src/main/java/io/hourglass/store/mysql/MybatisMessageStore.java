@@ -6,6 +6,7 @@ import io.hourglass.core.model.MessageState;
 import io.hourglass.core.spi.MessageStore;
 import io.hourglass.store.mysql.MessageMapper.StateCount;
 import io.hourglass.store.mysql.MessageMapper.TimeRow;
+import org.mybatis.spring.SqlSessionTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.ArrayList;
@@ -42,15 +43,18 @@ final class MybatisMessageStore implements MessageStore {
             Comparator.comparingLong((MessageRow r) -> r.fireAt).thenComparingLong(r -> r.id);
 
     private final MessageMapper mapper;
+    private final SqlSessionTemplate batchSession;
+    private final MessageMapper batchMapper;
     private final TransactionTemplate tx;
     private final int batchSize;
-    private final long maxStatementBytes;
 
-    MybatisMessageStore(MessageMapper mapper, TransactionTemplate tx, StoreProperties properties) {
+    MybatisMessageStore(MessageMapper mapper, SqlSessionTemplate batchSession, TransactionTemplate tx,
+                        StoreProperties properties) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.batchSession = Objects.requireNonNull(batchSession, "batchSession");
+        this.batchMapper = batchSession.getMapper(MessageMapper.class);
         this.tx = Objects.requireNonNull(tx, "tx");
         this.batchSize = properties.batchSize();
-        this.maxStatementBytes = properties.maxStatementSize().toBytes();
     }
 
     @Override
@@ -62,19 +66,13 @@ final class MybatisMessageStore implements MessageStore {
         for (DelayMessage m : messages) {
             rows.add(MessageRow.of(m));
         }
+        // One statement text for any number of rows (a JDBC batch): the database parses it once per connection.
+        // A multi-row VALUES would be a new text for every batch size, re-parsed on nearly every group commit.
         call("insert", () -> tx.execute(status -> {
-            int from = 0;
-            while (from < rows.size()) {
-                int to = from;
-                long bytes = 0;
-                do { // at least one row per statement, however large
-                    bytes += rows.get(to).approximateBytes();
-                    to++;
-                } while (to < rows.size() && to - from < batchSize
-                        && bytes + rows.get(to).approximateBytes() <= maxStatementBytes);
-                mapper.insertBatch(rows.subList(from, to));
-                from = to;
+            for (MessageRow row : rows) {
+                batchMapper.insertOne(row);
             }
+            batchSession.flushStatements();
             return null;
         }));
     }
@@ -258,12 +256,32 @@ final class MybatisMessageStore implements MessageStore {
         }));
     }
 
+    /**
+     * Splits into chunks of at most {@code batchSize}, each padded to a power of two (or to {@code batchSize}) by
+     * repeating its last element. A repeated id in an IN list or CASE changes nothing, and the statements come in
+     * a handful of shapes that stay in the database's statement cache instead of one new text per size.
+     */
     private <T> List<List<T>> chunks(List<T> list) {
         List<List<T>> chunks = new ArrayList<>((list.size() + batchSize - 1) / batchSize);
         for (int i = 0; i < list.size(); i += batchSize) {
-            chunks.add(list.subList(i, Math.min(list.size(), i + batchSize)));
+            chunks.add(padded(list.subList(i, Math.min(list.size(), i + batchSize))));
         }
         return chunks;
+    }
+
+    private <T> List<T> padded(List<T> chunk) {
+        int size = chunk.size();
+        int shape = Math.min(batchSize, Integer.highestOneBit(size) == size ? size : Integer.highestOneBit(size) << 1);
+        if (shape == size) {
+            return chunk;
+        }
+        List<T> out = new ArrayList<>(shape);
+        out.addAll(chunk);
+        T last = chunk.get(size - 1);
+        while (out.size() < shape) {
+            out.add(last);
+        }
+        return out;
     }
 
     private static List<Long> sortedDistinct(Collection<Long> ids) {

@@ -46,7 +46,8 @@ public class MysqlStoreAutoConfiguration {
         TransactionTemplate tx = new TransactionTemplate(new JdbcTransactionManager(dataSource));
         tx.setTimeout(Math.toIntExact(Math.max(1, properties.transactionTimeout().toSeconds())));
         tx.setName("hourglass-store");
-        return new MybatisMessageStore(mapper(sqlSessionFactory, MessageMapper.class), tx, properties);
+        MessageMapper mapper = mapper(sqlSessionFactory, MessageMapper.class);
+        return new MybatisMessageStore(mapper, new SqlSessionTemplate(sqlSessionFactory, ExecutorType.BATCH), tx, properties);
     }
 
     @Bean

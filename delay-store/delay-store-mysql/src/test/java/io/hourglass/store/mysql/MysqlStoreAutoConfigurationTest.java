@@ -111,11 +111,10 @@ class MysqlStoreAutoConfigurationTest {
 
     @Test
     void settingsAreBound() {
-        runner.withPropertyValues("delay.store.batch-size=100", "delay.store.max-statement-size=1MB",
+        runner.withPropertyValues("delay.store.batch-size=100",
                 "delay.store.transaction-timeout=5s").run(context -> {
                     StoreProperties p = context.getBean(StoreProperties.class);
                     assertThat(p.batchSize()).isEqualTo(100);
-                    assertThat(p.maxStatementSize().toMegabytes()).isEqualTo(1);
                     assertThat(p.transactionTimeout()).hasSeconds(5);
                 });
     }

@@ -23,7 +23,7 @@ public class TestStoreApp {
      * every commit is in the file when it returns (see {@code H2KillDurabilityTest}).
      */
     static final String H2_SETTINGS = ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE"
-            + ";NON_KEYWORDS=VALUE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+            + ";NON_KEYWORDS=VALUE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
 
     static String h2FileUrl(Path file) {
         return "jdbc:h2:file:" + file.toAbsolutePath() + H2_SETTINGS;
