@@ -5,23 +5,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The two submit calls of the REST API over JDK {@link HttpClient}s (HTTP/1.1, keep-alive): a few client
- * instances shared round-robin by the submitting threads, each keeping a pool of persistent connections.
+ * The two submit calls of the REST API, {@code POST /api/v1/messages} and {@code POST /api/v1/messages/batch},
+ * plus a probe. Two transports: {@link SocketApiClient} (the default: one plain keep-alive socket per submitting
+ * thread, a few microseconds of CPU per request) and {@link JdkApiClient} ({@code java.net.http.HttpClient}).
+ * Both send the same requests and read the answers the same way.
  */
-final class ApiClient {
+abstract class ApiClient implements AutoCloseable {
+
+    /** {@code --client} values. */
+    static final String SOCKET = "socket";
+    static final String JDK = "jdk";
 
     /** One message as the API takes it; exactly one of {@code delayMs} and {@code deliverAt} is set. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -49,105 +50,94 @@ final class ApiClient {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String SINGLE_PATH = "/api/v1/messages";
+    static final String BATCH_PATH = "/api/v1/messages/batch";
+    static final String PROBE_PATH = "/api/v1/messages/1";
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private final URI base;
-    private final URI single;
-    private final URI batch;
-    private final String appKey;
-    private final String appSecret;
-    private final Duration timeout;
-    private final HttpClient[] clients;
+    static final ObjectMapper JSON = new ObjectMapper();
 
-    ApiClient(URI base, String appKey, String appSecret, int clientCount, Duration timeout) {
+    final URI base;
+    final String appKey;
+    final String appSecret;
+
+    ApiClient(URI base, String appKey, String appSecret) {
         this.base = base;
-        this.single = base.resolve("/api/v1/messages");
-        this.batch = base.resolve("/api/v1/messages/batch");
         this.appKey = appKey;
         this.appSecret = appSecret;
-        this.timeout = timeout;
-        this.clients = new HttpClient[clientCount];
-        for (int i = 0; i < clientCount; i++) {
-            clients[i] = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .build();
+    }
+
+    /**
+     * A client of {@code base} for {@code threads} submitting threads (thread indexes {@code 0..threads-1}).
+     *
+     * @param client      {@link #SOCKET} or {@link #JDK}
+     * @param httpClients JDK client only: how many {@code HttpClient}s the threads share round-robin
+     */
+    static ApiClient create(String client, URI base, String appKey, String appSecret, int threads, int httpClients,
+                            Duration timeout) throws UnreachableException {
+        if (JDK.equals(client)) {
+            return new JdkApiClient(base, appKey, appSecret, httpClients, timeout);
+        }
+        try {
+            return new SocketApiClient(base, appKey, appSecret, threads, timeout);
+        } catch (UnknownHostException e) {
+            throw new UnreachableException("cannot resolve " + base.getHost() + ": " + describe(e), e);
         }
     }
 
     /**
      * Checks that the server answers and takes the app key, with a harmless read of a message that does not exist.
      */
-    void probe() throws UnreachableException {
-        HttpRequest request = request(base.resolve("/api/v1/messages/1")).timeout(Duration.ofSeconds(10)).GET().build();
-        HttpResponse<String> response;
-        try {
-            response = clients[0].send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (ConnectException | HttpConnectTimeoutException e) {
-            String why = e instanceof HttpConnectTimeoutException ? "connect timed out" : "connection refused";
-            throw new UnreachableException("nothing answers at " + base + " (" + why + "). Is the server "
-                    + "running? Start it with scripts/run.sh, or pass --base.", e);
-        } catch (HttpTimeoutException e) {
-            throw new UnreachableException("the server at " + base + " accepted a connection but did not answer "
-                    + "within 10 s", e);
-        } catch (IOException e) {
-            throw new UnreachableException("cannot talk to " + base + ": " + describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UnreachableException("interrupted while probing " + base, e);
-        }
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
-            throw new UnreachableException("the server at " + base + " refused app key '" + appKey + "' (HTTP "
-                    + response.statusCode() + "); check --app-key / --app-secret", null);
-        }
-    }
+    abstract void probe() throws UnreachableException;
 
-    /** {@code POST /api/v1/messages}: 201 {"id","deliverAt","state"}. */
-    Outcome submit(int thread, Message message) throws InterruptedException {
-        HttpResponse<byte[]> response;
-        try {
-            response = send(thread, single, JSON.writeValueAsBytes(message));
-        } catch (IOException e) {
-            return Outcome.failed("transport " + describe(e));
-        }
-        int status = response.statusCode();
-        if (status / 100 != 2) {
-            return Outcome.failed(problem(status, response.body()));
-        }
-        try {
-            return accepted(JSON.readTree(response.body()), status);
-        } catch (IOException e) {
-            return Outcome.failed("HTTP " + status + " unreadable body");
-        }
-    }
+    /** {@code POST /api/v1/messages}: 201 {"id","deliverAt","state"}. Called by thread {@code thread} only. */
+    abstract Outcome submit(int thread, Message message) throws InterruptedException;
 
     /**
      * {@code POST /api/v1/messages/batch}: 200 {"results":[...]} in input order. Returns one outcome per message;
-     * a failed call fails every message of it.
+     * a failed call fails every message of it. Called by thread {@code thread} only.
      */
-    List<Outcome> submitBatch(int thread, List<Message> messages) throws InterruptedException {
-        HttpResponse<byte[]> response;
-        try {
-            response = send(thread, batch, JSON.writeValueAsBytes(Map.of("messages", messages)));
-        } catch (IOException e) {
-            return allFailed(messages.size(), "transport " + describe(e));
+    abstract List<Outcome> submitBatch(int thread, List<Message> messages) throws InterruptedException;
+
+    /** The transport, for the report ("socket, one keep-alive connection per thread"). */
+    abstract String describeTransport();
+
+    @Override
+    public void close() {
+    }
+
+    // ---------------------------------------------------------------- reading answers, shared by the transports
+
+    static String probeRefusal(URI base, String appKey, int status) {
+        return status == 401 || status == 403
+                ? "the server at " + base + " refused app key '" + appKey + "' (HTTP " + status
+                  + "); check --app-key / --app-secret"
+                : null;
+    }
+
+    static Outcome accepted(JsonNode node, int status) {
+        JsonNode id = node.get("id");
+        JsonNode deliverAt = node.get("deliverAt");
+        if (id == null || id.isNull() || deliverAt == null || !deliverAt.canConvertToLong()) {
+            return Outcome.failed("HTTP " + status + " answer without id/deliverAt");
         }
-        int status = response.statusCode();
-        if (status / 100 != 2) {
-            return allFailed(messages.size(), problem(status, response.body()));
-        }
+        return new Outcome(id.asText(), deliverAt.asLong(), null);
+    }
+
+    /** The outcomes of a batch from a 2xx answer's body. */
+    static List<Outcome> batchOutcomes(int status, byte[] body, int offset, int length, int n) {
         JsonNode results;
         try {
-            results = JSON.readTree(response.body()).path("results");
+            results = JSON.readTree(body, offset, length).path("results");
         } catch (IOException e) {
-            return allFailed(messages.size(), "HTTP " + status + " unreadable body");
+            return allFailed(n, "HTTP " + status + " unreadable body");
         }
-        if (!results.isArray() || results.size() != messages.size()) {
-            return allFailed(messages.size(), "HTTP " + status + " results do not match the request ("
-                    + results.size() + " for " + messages.size() + ")");
+        if (!results.isArray() || results.size() != n) {
+            return allFailed(n, "HTTP " + status + " results do not match the request ("
+                    + results.size() + " for " + n + ")");
         }
-        List<Outcome> outcomes = new ArrayList<>(messages.size());
+        List<Outcome> outcomes = new ArrayList<>(n);
         for (JsonNode item : results) {
             JsonNode error = item.get("error");
             outcomes.add(error != null && !error.isNull()
@@ -157,32 +147,11 @@ final class ApiClient {
         return outcomes;
     }
 
-    private HttpResponse<byte[]> send(int thread, URI uri, byte[] body) throws IOException, InterruptedException {
-        HttpRequest request = request(uri)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return clients[thread % clients.length].send(request, HttpResponse.BodyHandlers.ofByteArray());
+    static byte[] batchBody(List<Message> messages) throws IOException {
+        return JSON.writeValueAsBytes(Map.of("messages", messages));
     }
 
-    private HttpRequest.Builder request(URI uri) {
-        return HttpRequest.newBuilder(uri)
-                .header("X-App-Key", appKey)
-                .header("X-App-Secret", appSecret)
-                .header("Accept", "application/json");
-    }
-
-    private static Outcome accepted(JsonNode node, int status) {
-        JsonNode id = node.get("id");
-        JsonNode deliverAt = node.get("deliverAt");
-        if (id == null || id.isNull() || deliverAt == null || !deliverAt.canConvertToLong()) {
-            return Outcome.failed("HTTP " + status + " answer without id/deliverAt");
-        }
-        return new Outcome(id.asText(), deliverAt.asLong(), null);
-    }
-
-    private static List<Outcome> allFailed(int n, String error) {
+    static List<Outcome> allFailed(int n, String error) {
         List<Outcome> outcomes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             outcomes.add(Outcome.failed(error));
@@ -191,15 +160,15 @@ final class ApiClient {
     }
 
     /** "HTTP 503 overloaded" from a problem+json body, or the status alone. */
-    private static String problem(int status, byte[] body) {
+    static String problem(int status, byte[] body, int offset, int length) {
         try {
-            return problemName(JSON.readTree(body), status);
+            return problemName(JSON.readTree(body, offset, length), status);
         } catch (IOException | RuntimeException e) {
             return "HTTP " + status;
         }
     }
 
-    private static String problemName(JsonNode problem, int status) {
+    static String problemName(JsonNode problem, int status) {
         String type = problem.path("type").asText("");
         String code = type.isEmpty() ? problem.path("title").asText("") : type.substring(type.lastIndexOf('/') + 1);
         return ("HTTP " + status + " " + code).trim();

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code burst} and {@code steady} scenarios, reads the emitted records back from Kafka to measure lateness.
  * {@code --help} describes the scenarios and options ({@link LoadOptions#HELP}).
  */
-public final class LoadGenerator {
+public final class LoadGenerator implements AutoCloseable {
 
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURES = 1;
@@ -23,9 +23,9 @@ public final class LoadGenerator {
     private final ApiClient api;
     private final long hardDeadlineMs;
 
-    private LoadGenerator(LoadOptions options) {
+    private LoadGenerator(LoadOptions options) throws ApiClient.UnreachableException {
         this.o = options;
-        this.api = new ApiClient(o.base(), o.appKey(), o.appSecret(), o.httpClients(),
+        this.api = ApiClient.create(o.client(), o.base(), o.appKey(), o.appSecret(), o.clients(), o.httpClients(),
                 Duration.ofMillis(o.requestTimeoutMs()));
         this.hardDeadlineMs = System.currentTimeMillis() + o.maxSeconds() * 1_000;
     }
@@ -47,8 +47,8 @@ public final class LoadGenerator {
             System.err.println("load: " + e.getMessage() + " (see --help)");
             return EXIT_USAGE;
         }
-        try {
-            return new LoadGenerator(options).execute();
+        try (LoadGenerator generator = new LoadGenerator(options)) {
+            return generator.execute();
         } catch (ApiClient.UnreachableException e) {
             System.err.println("load: " + e.getMessage());
             return EXIT_UNREACHABLE;
@@ -60,6 +60,12 @@ public final class LoadGenerator {
             System.err.println("load: cannot write the report: " + e.getMessage());
             return EXIT_FAILURES;
         }
+    }
+
+    /** Closes the connections (after the submitting threads are done). */
+    @Override
+    public void close() {
+        api.close();
     }
 
     private int execute() throws ApiClient.UnreachableException, InterruptedException, IOException {

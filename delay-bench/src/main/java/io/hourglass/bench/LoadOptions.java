@@ -20,6 +20,7 @@ record LoadOptions(
         int count,
         int clients,
         int httpClients,
+        String client,
         String mode,
         int batchSize,
         String timeField,
@@ -76,7 +77,10 @@ record LoadOptions(
               --topic T             topic of the messages; must be registered for the app [demo]
               --count N             messages, accept/burst [100000 / 50000]; 10k, 1m suffixes allowed
               --clients C           concurrent submitting threads [16 / 4 / 4]
-              --http-clients H      java.net.http.HttpClient instances shared by the threads [min(C, 4)]
+              --client T            HTTP client: socket (one plain keep-alive connection per thread, a few
+                                    microseconds of CPU per request; http only) | jdk (java.net.http.HttpClient)
+                                    [socket; jdk for an https base]
+              --http-clients H      --client jdk: HttpClient instances shared by the threads [min(C, 4)]
               --mode M              single | batch [single / batch / batch]
               --batch-size B        messages per batch request, 1..1000 [500 / 500 / 100]
               --time-field F        deliverAt (absolute) | delayMs (relative) [delayMs / deliverAt / delayMs]
@@ -98,7 +102,7 @@ record LoadOptions(
             """;
 
     private static final Set<String> VALUED = Set.of("scenario", "base", "kafka", "app-key", "app-secret", "topic",
-            "count", "clients", "http-clients", "mode", "batch-size", "time-field", "delay-ms", "lead-ms", "rate",
+            "count", "clients", "http-clients", "client", "mode", "batch-size", "time-field", "delay-ms", "lead-ms", "rate",
             "duration", "min-delay-ms", "max-delay-ms", "grace-ms", "payload-bytes", "request-timeout-ms",
             "max-seconds", "out-dir");
     private static final Set<String> FLAGS = Set.of("help");
@@ -139,6 +143,16 @@ record LoadOptions(
         String kafka = accept ? null : LocalTargets.requireLocalKafka(a.string("kafka", "127.0.0.1:9092"));
         int clients = a.intValue("clients", accept ? 16 : 4, 1, 1024);
         int httpClients = a.intValue("http-clients", Math.min(clients, 4), 1, clients);
+        boolean https = "https".equals(base.getScheme());
+        String client = a.choice("client", https ? ApiClient.JDK : ApiClient.SOCKET, List.of(ApiClient.SOCKET, ApiClient.JDK));
+        if (https && client.equals(ApiClient.SOCKET)) {
+            throw new Args.UsageException("--client socket speaks plain http only; use --client jdk for an https --base");
+        }
+        if (a.has("http-clients") && !client.equals(ApiClient.JDK)) {
+            throw new Args.UsageException("--http-clients applies to --client jdk only");
+        }
+        String appKey = headerValue(a, "app-key", "demo");
+        String appSecret = headerValue(a, "app-secret", "demo-secret");
         String mode = a.choice("mode", accept ? SINGLE : BATCH, List.of(SINGLE, BATCH));
         int batchSize = a.intValue("batch-size", steady ? 100 : 500, 1, MAX_BATCH);
         if (a.has("batch-size") && mode.equals(SINGLE)) {
@@ -159,11 +173,11 @@ record LoadOptions(
         Path outDir = a.has("out-dir") ? Path.of(a.string("out-dir", null)) : BenchReport.defaultOutputDir();
         return new LoadOptions(
                 scenario, base, kafka,
-                a.string("app-key", "demo"),
-                a.string("app-secret", "demo-secret"),
+                appKey,
+                appSecret,
                 a.string("topic", "demo"),
                 steady ? rate * duration : count,
-                clients, httpClients, mode, mode.equals(SINGLE) ? 1 : batchSize, timeField,
+                clients, httpClients, client, mode, mode.equals(SINGLE) ? 1 : batchSize, timeField,
                 a.longValue("delay-ms", 600_000, 0, 365L * 24 * 3_600_000),
                 a.longValue("lead-ms", 30_000, 1_000, 3_600_000),
                 rate, duration, minDelay, maxDelay,
@@ -172,6 +186,16 @@ record LoadOptions(
                 a.longValue("request-timeout-ms", 30_000, 100, 600_000),
                 a.longValue("max-seconds", 1_800, 1, 86_400),
                 outDir);
+    }
+
+    /** An option sent as an HTTP header value: no control characters, Latin-1 only. */
+    private static String headerValue(Args a, String name, String fallback) {
+        String v = a.string(name, fallback);
+        try {
+            return HttpConnection.requireHeaderText(v, "--" + name);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
     }
 
     /** The settings as a table for the report. */
@@ -183,7 +207,9 @@ record LoadOptions(
         }
         t.row("app key", appKey).row("topic", topic);
         t.row("messages", BenchReport.count(count));
-        t.row("clients (threads / HttpClients)", clients + " / " + httpClients);
+        boolean jdk = client.equals(ApiClient.JDK);
+        t.row("HTTP client", jdk ? "jdk (java.net.http)" : "socket (one keep-alive connection per thread)");
+        t.row("clients (threads / HttpClients)", clients + " / " + (jdk ? String.valueOf(httpClients) : "n/a"));
         t.row("mode", mode.equals(BATCH) ? "batch of " + batchSize : "single");
         t.row("time field", timeField);
         switch (scenario) {

@@ -141,15 +141,22 @@ final class SubmitEngine {
         private void send(int chunk) throws InterruptedException {
             int n = plan.chunkSize(chunk);
             long now = System.currentTimeMillis();
-            List<ApiClient.Message> messages = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                messages.add(plan.message(plan.sequence(chunk, i), now));
+            List<ApiClient.Outcome> outcomes;
+            if (batch) {
+                List<ApiClient.Message> messages = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    messages.add(plan.message(plan.sequence(chunk, i), now));
+                }
+                long t0 = System.nanoTime();
+                outcomes = api.submitBatch(index, messages);
+                latency.add(System.nanoTime() - t0);
+            } else {
+                ApiClient.Message message = plan.message(plan.sequence(chunk, 0), now);
+                long t0 = System.nanoTime();
+                ApiClient.Outcome outcome = api.submit(index, message);
+                latency.add(System.nanoTime() - t0);
+                outcomes = List.of(outcome);
             }
-            long t0 = System.nanoTime();
-            List<ApiClient.Outcome> outcomes = batch
-                    ? api.submitBatch(index, messages)
-                    : List.of(api.submit(index, messages.get(0)));
-            latency.add(System.nanoTime() - t0);
             requests.increment();
             boolean allTransport = true;
             for (int i = 0; i < n; i++) {

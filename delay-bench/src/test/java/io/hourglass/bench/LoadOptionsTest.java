@@ -70,6 +70,21 @@ class LoadOptionsTest {
     }
 
     @Test
+    void theSocketClientIsTheDefaultAndTheJdkOneCanBeChosen() {
+        assertThat(parse("--scenario accept").client()).isEqualTo("socket");
+        LoadOptions jdk = parse("--scenario accept --client jdk --http-clients 2");
+        assertThat(jdk.client()).isEqualTo("jdk");
+        assertThat(jdk.httpClients()).isEqualTo(2);
+        assertThat(parse("--scenario accept --base https://localhost:8443").client()).isEqualTo("jdk");
+        assertThatThrownBy(() -> parse("--scenario accept --client curl")).hasMessageContaining("--client must be one of");
+        assertThatThrownBy(() -> parse("--scenario accept --http-clients 2")).hasMessageContaining("--client jdk only");
+        assertThatThrownBy(() -> parse("--scenario accept --client socket --base https://127.0.0.1:8443"))
+                .hasMessageContaining("plain http only");
+        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--scenario", "accept", "--app-key", "a\r\nX-Evil: 1"}))
+                .hasMessageContaining("--app-key");
+    }
+
+    @Test
     void helpIsRecognisedAnywhere() {
         assertThat(LoadOptions.wantsHelp(new String[] {"--scenario", "accept", "--help"})).isTrue();
         assertThat(LoadOptions.wantsHelp(new String[] {})).isTrue();
