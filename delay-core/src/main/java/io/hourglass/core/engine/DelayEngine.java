@@ -67,7 +67,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         this.preloader = new Preloader(store, timer, coordinator, settings, clock);
         this.sweeper = new Sweeper(store, timer, coordinator, settings, clock, metrics);
         this.committer = new GroupCommitter(store, settings.writeBatchSize(), settings.writeQueueCapacity(), metrics,
-                this::afterCommit, "hourglass-writer");
+                this::assignIds, this::afterCommit, "hourglass-writer");
         for (int i = 0; i < settings.fireThreads(); i++) {
             firers.add(new Firer(store, emitter, timer, coordinator, preloader, settings, clock, metrics));
         }
@@ -105,14 +105,17 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
     }
 
     /** Queues a new message for the next group commit; the future completes after the commit. */
-    CompletableFuture<SubmitResult> write(DelayMessage message) {
+    CompletableFuture<SubmitResult> write(NewMessage message) {
         if (state.get() != 1) {
             return CompletableFuture.failedFuture(new OverloadedException("Server is not running"));
         }
         return committer.submit(message);
     }
 
-    /** A slot of this server for a new message (round robin), so the write and the timer stay local. */
+    /**
+     * A slot of this server for the next group commit (round robin), so the write and the timer stay local.
+     * One slot per commit: the commit's rows then share the leaf pages of the (slot, state, fire_at) index.
+     */
     int nextSlot() {
         int[] slots = ownedSlots.get();
         if (slots.length == 0) {
@@ -121,8 +124,15 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         return slots[Math.floorMod(roundRobin.getAndIncrement(), slots.length)];
     }
 
-    long nextId(int slot, long now) {
-        return ids.next(slot, now);
+    /** Gives a commit's messages their slot (one for all) and ids. */
+    private List<DelayMessage> assignIds(List<NewMessage> drafts) {
+        int slot = nextSlot();
+        long now = clock.now();
+        List<DelayMessage> messages = new ArrayList<>(drafts.size());
+        for (NewMessage draft : drafts) {
+            messages.add(draft.withId(ids.next(slot, now)));
+        }
+        return messages;
     }
 
     /** A committed change of due time: file it if it lands inside the loaded window. */

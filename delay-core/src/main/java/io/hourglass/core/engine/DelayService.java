@@ -55,14 +55,13 @@ public final class DelayService {
     }
 
     private CompletableFuture<SubmitResult> submitValidKey(String appKey, SubmitCommand cmd, String idempotencyKey) {
-        DelayMessage message;
+        NewMessage message;
         try {
             long now = clock.now();
             long deliverAt = validator.validateSubmit(cmd, now);
             apps.checkTopic(appKey, cmd.topic());
-            int slot = engine.nextSlot();
-            message = DelayMessage.scheduled(engine.nextId(slot, now), appKey, cmd.topic(), cmd.key(), cmd.payload(),
-                    cmd.headers(), deliverAt, cmd.repeatIntervalMs(), now, idempotencyKey);
+            message = new NewMessage(appKey, cmd.topic(), cmd.key(), cmd.payload(), cmd.headers(), deliverAt,
+                    cmd.repeatIntervalMs(), now, idempotencyKey);
         } catch (DelayException e) {
             return CompletableFuture.failedFuture(e);
         }
