@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +51,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
     private final GroupCommitter committer;
     private final List<Firer> firers = new ArrayList<>();
     private final List<Thread> firerThreads = new ArrayList<>();
+    private final ExecutorService recorders;
     private final ScheduledExecutorService preloadExecutor;
     private final ScheduledExecutorService sweepExecutor;
     private final AtomicReference<int[]> ownedSlots = new AtomicReference<>(new int[0]);
@@ -68,8 +71,11 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         this.sweeper = new Sweeper(store, timer, coordinator, settings, clock, metrics);
         this.committer = new GroupCommitter(store, settings.writeBatchSize(), settings.writeQueueCapacity(), metrics,
                 this::assignIds, this::afterCommit, "hourglass-writer");
+        this.recorders = Executors.newFixedThreadPool(settings.fireThreads(), named("hourglass-recorder"));
+        Semaphore inFlight = new Semaphore(settings.fireThreads() * 2);
         for (int i = 0; i < settings.fireThreads(); i++) {
-            firers.add(new Firer(store, emitter, timer, coordinator, preloader, settings, clock, metrics));
+            firers.add(new Firer(store, emitter, timer, coordinator, preloader, settings, clock, metrics, recorders,
+                    inFlight));
         }
         this.preloadExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-preloader"));
         this.sweepExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-sweeper"));
@@ -213,6 +219,14 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
                 Thread.currentThread().interrupt();
             }
         }
+        recorders.shutdown();
+        try {
+            if (!recorders.awaitTermination(settings.claimTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Outcomes of some fired batches were not recorded in time; the sweeper will re-fire them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         timer.close();
         log.info("Hourglass engine stopped: node={}", coordinator.nodeId());
     }
@@ -229,8 +243,9 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
     }
 
     private static java.util.concurrent.ThreadFactory named(String name) {
+        AtomicInteger count = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, name);
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

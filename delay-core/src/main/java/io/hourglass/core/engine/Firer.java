@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,6 +24,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * Fires due messages in batches: claim in the store (conditional: still SCHEDULED and due), emit, then record the
  * outcome — DELIVERED, the next round of a repeating message, a retry with exponential backoff, or DEAD.
+ *
+ * <p>Pipelined: a firing thread claims and emits a batch, then hands the wait for the broker's acknowledgements
+ * and the outcome writes to a recorder thread and takes the next batch at once, so due messages do not queue
+ * behind another batch's acks and commit. A semaphore bounds the batches in flight (claimed, outcome unwritten).
  *
  * <p>The claim is what makes "cancel wins", "reschedule wins" and "never early" hold for entries already in the
  * wheel: a cancelled, rescheduled or already-fired message simply is not claimed. A message is marked DELIVERED only
@@ -40,10 +47,12 @@ final class Firer implements Runnable {
     private final EngineSettings settings;
     private final DelayClock clock;
     private final DelayMetrics metrics;
+    private final Executor recorders;
+    private final Semaphore inFlight;
     private volatile boolean running = true;
 
     Firer(MessageStore store, MessageEmitter emitter, WheelTimer timer, Coordinator coordinator, Preloader preloader,
-          EngineSettings settings, DelayClock clock, DelayMetrics metrics) {
+          EngineSettings settings, DelayClock clock, DelayMetrics metrics, Executor recorders, Semaphore inFlight) {
         this.store = store;
         this.emitter = emitter;
         this.timer = timer;
@@ -52,6 +61,8 @@ final class Firer implements Runnable {
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
+        this.recorders = recorders;
+        this.inFlight = inFlight;
     }
 
     void stop() {
@@ -65,9 +76,18 @@ final class Firer implements Runnable {
         long[] ids = new long[max];
         while (running) {
             try {
-                int n = timer.poll(fireAts, ids, max, 100);
-                if (n > 0) {
-                    fireBatch(ids, n);
+                if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                int n = 0;
+                boolean handedOff = false;
+                try {
+                    n = timer.poll(fireAts, ids, max, 100);
+                    handedOff = n > 0 && fireBatch(ids, n);
+                } finally {
+                    if (!handedOff) {
+                        inFlight.release();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -79,7 +99,8 @@ final class Firer implements Runnable {
         }
     }
 
-    void fireBatch(long[] ids, int n) {
+    /** Claims and emits; returns {@code true} when a recorder took over the batch (and will release its permit). */
+    boolean fireBatch(long[] ids, int n) {
         List<Long> owned = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             if (coordinator.owns(MessageIds.slotOf(ids[i]))) {
@@ -87,7 +108,7 @@ final class Firer implements Runnable {
             }
         }
         if (owned.isEmpty()) {
-            return;
+            return false;
         }
         long token = newToken();
         long now = clock.now();
@@ -103,15 +124,12 @@ final class Firer implements Runnable {
             for (long id : owned) {
                 timer.schedule(now + STORE_RETRY_MILLIS, id);
             }
-            return;
+            return false;
         }
         metrics.claimsLost.increment(owned.size() - claimed.size());
-        if (!claimed.isEmpty()) {
-            emitAndRecord(claimed, token, now);
+        if (claimed.isEmpty()) {
+            return false;
         }
-    }
-
-    private void emitAndRecord(List<DelayMessage> claimed, long token, long now) {
         long start = System.nanoTime();
         List<CompletableFuture<Void>> futures;
         try {
@@ -122,6 +140,28 @@ final class Firer implements Runnable {
                 futures.add(CompletableFuture.failedFuture(e));
             }
         }
+        List<CompletableFuture<Void>> emitted = futures;
+        try {
+            recorders.execute(() -> {
+                try {
+                    record(claimed, emitted, token, now, start);
+                } catch (Throwable t) {
+                    // outcomes unwritten: the messages stay FIRING and the sweeper re-fires them (at least once)
+                    log.error("[node={}] recording a batch of {} failed", coordinator.nodeId(), claimed.size(), t);
+                    metrics.loopError("record");
+                } finally {
+                    inFlight.release();
+                }
+            });
+        } catch (RejectedExecutionException e) { // shutting down: record on this thread
+            record(claimed, emitted, token, now, start);
+            return false;
+        }
+        return true;
+    }
+
+    private void record(List<DelayMessage> claimed, List<CompletableFuture<Void>> futures, long token, long now,
+                        long start) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.claimTimeout().toMillis() * 3 / 4);
         List<Long> delivered = new ArrayList<>(claimed.size());
         List<MessageStore.Rearm> rearms = new ArrayList<>(0);
