@@ -85,29 +85,120 @@ public record EngineSettings(
         }
     }
 
-    public EngineSettings withWithin(Duration v) {
-        return new EngineSettings(v, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts, retryInitialBackoff,
-                retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize, maxInMemory, sweepInterval,
-                sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity,
-                lateThreshold);
+    public EngineSettings withWithin(Duration within) {
+        return toBuilder().within(within).build();
     }
 
     public EngineSettings withRetry(int attempts, Duration initial, Duration max) {
-        return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, attempts, initial, max,
-                minRepeatInterval, preloadInterval, preloadBatchSize, maxInMemory, sweepInterval, sweepGrace,
-                claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity, lateThreshold);
+        return toBuilder().maxAttempts(attempts).retryInitialBackoff(initial).retryMaxBackoff(max).build();
     }
 
     public EngineSettings withSweep(Duration interval, Duration grace, Duration claim) {
-        return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts, retryInitialBackoff,
-                retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize, maxInMemory, interval, grace,
-                claim, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity, lateThreshold);
+        return toBuilder().sweepInterval(interval).sweepGrace(grace).claimTimeout(claim).build();
     }
 
     public EngineSettings withMaxInMemory(int cap, int batchSize) {
-        return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts, retryInitialBackoff,
-                retryMaxBackoff, minRepeatInterval, preloadInterval, batchSize, cap, sweepInterval,
-                sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity,
-                lateThreshold);
+        return toBuilder().maxInMemory(cap).preloadBatchSize(batchSize).build();
+    }
+
+    Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A copy of some settings with a few changed (for tests and tools). */
+    static final class Builder {
+        private Duration within;
+        private Duration maxDelay;
+        private Duration pastTolerance;
+        private int maxPayloadBytes;
+        private int maxAttempts;
+        private Duration retryInitialBackoff;
+        private Duration retryMaxBackoff;
+        private Duration minRepeatInterval;
+        private Duration preloadInterval;
+        private int preloadBatchSize;
+        private int maxInMemory;
+        private Duration sweepInterval;
+        private Duration sweepGrace;
+        private Duration claimTimeout;
+        private int fireBatchSize;
+        private int fireThreads;
+        private int writeBatchSize;
+        private int writeQueueCapacity;
+        private Duration lateThreshold;
+
+        private Builder(EngineSettings s) {
+            within = s.within;
+            maxDelay = s.maxDelay;
+            pastTolerance = s.pastTolerance;
+            maxPayloadBytes = s.maxPayloadBytes;
+            maxAttempts = s.maxAttempts;
+            retryInitialBackoff = s.retryInitialBackoff;
+            retryMaxBackoff = s.retryMaxBackoff;
+            minRepeatInterval = s.minRepeatInterval;
+            preloadInterval = s.preloadInterval;
+            preloadBatchSize = s.preloadBatchSize;
+            maxInMemory = s.maxInMemory;
+            sweepInterval = s.sweepInterval;
+            sweepGrace = s.sweepGrace;
+            claimTimeout = s.claimTimeout;
+            fireBatchSize = s.fireBatchSize;
+            fireThreads = s.fireThreads;
+            writeBatchSize = s.writeBatchSize;
+            writeQueueCapacity = s.writeQueueCapacity;
+            lateThreshold = s.lateThreshold;
+        }
+
+        Builder within(Duration v) {
+            within = v;
+            return this;
+        }
+
+        Builder maxAttempts(int v) {
+            maxAttempts = v;
+            return this;
+        }
+
+        Builder retryInitialBackoff(Duration v) {
+            retryInitialBackoff = v;
+            return this;
+        }
+
+        Builder retryMaxBackoff(Duration v) {
+            retryMaxBackoff = v;
+            return this;
+        }
+
+        Builder preloadBatchSize(int v) {
+            preloadBatchSize = v;
+            return this;
+        }
+
+        Builder maxInMemory(int v) {
+            maxInMemory = v;
+            return this;
+        }
+
+        Builder sweepInterval(Duration v) {
+            sweepInterval = v;
+            return this;
+        }
+
+        Builder sweepGrace(Duration v) {
+            sweepGrace = v;
+            return this;
+        }
+
+        Builder claimTimeout(Duration v) {
+            claimTimeout = v;
+            return this;
+        }
+
+        EngineSettings build() {
+            return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts,
+                    retryInitialBackoff, retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize,
+                    maxInMemory, sweepInterval, sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize,
+                    writeQueueCapacity, lateThreshold);
+        }
     }
 }
