@@ -1,11 +1,42 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine and runs the whole suite:
 # unit and contract tests (surefire), then end-to-end tests against the packaged server (failsafe).
+# Arguments go to Maven (e.g. scripts/test.sh -pl delay-store/delay-store-mysql).
+#
+# Real servers: MariaDB 10.11 (scripts/lib/services.sh) is installed if missing, started for the run on 127.0.0.1
+# (HOURGLASS_MARIADB_URL/_USER/_PASSWORD tell the tests where) and stopped at exit, also when the run fails.
+# HOURGLASS_SKIP_SERVICES=1 skips all of that; the tests that need a server are then skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prereqs.sh
+source scripts/lib/services.sh
 ensure_jdk
 
 start=$(date +%s)
+if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
+  for arg in "$@"; do
+    case "$arg" in
+      clean | *:clean)
+        # "clean" deletes target/ at the root, where the servers keep their data: keep it elsewhere for this run
+        if [ -z "${HG_SERVICES_DIR:-}" ]; then
+          HG_SERVICES_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hourglass-services.XXXXXX")
+          chmod 755 "$HG_SERVICES_DIR"   # mariadbd runs as mysql and must reach its data dir
+          export HG_SERVICES_DIR
+          _hg_services_tmp=$HG_SERVICES_DIR
+        fi ;;
+    esac
+  done
+  stop_services() {
+    stop_mariadb || true
+    if [ -n "${_hg_services_tmp:-}" ]; then rm -rf "$_hg_services_tmp"; fi
+  }
+  trap stop_services EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  ensure_mariadb_installed
+  start_mariadb
+  echo "scripts/test.sh: MariaDB ready in $(( $(date +%s) - start )) s ($HOURGLASS_MARIADB_URL)"
+fi
+
 ./mvnw -B -ntp verify "$@"
 echo "scripts/test.sh: whole suite passed in $(( $(date +%s) - start )) s"

@@ -5,8 +5,12 @@
 --  * every time is epoch milliseconds UTC in a BIGINT, passed in by the caller: no DATETIME, no NOW();
 --  * indexes are separate CREATE INDEX statements with names unique in the schema (H2 wants that, MySQL allows it);
 --  * ENGINE / DEFAULT CHARSET / COLLATE table options are honoured by MySQL and MariaDB and ignored by H2.
---    utf8mb4_bin makes keys compare byte-for-byte as they do in H2 and Cassandra: app keys, topics and
---    idempotency keys are case-sensitive, and 4-byte characters (emoji) are stored.
+--    A binary collation makes keys compare byte-for-byte as they do in H2 and Cassandra: app keys, topics and
+--    idempotency keys are case-sensitive, and 4-byte characters (emoji) are stored. The collation sits in
+--    executable comments, one per server: MariaDB runs only /*M!...*/ (and skips /*!50700...*/, a MySQL version),
+--    MySQL runs only /*!50700...*/, H2 runs neither. MariaDB gets utf8mb4_nopad_bin, because its utf8mb4_bin
+--    pads with spaces: 'k' and 'k ' would be one idempotency key there (MariaDbMessageStoreTest checks it).
+--    MySQL keeps utf8mb4_bin (PAD SPACE too; its NO PAD utf8mb4_0900_bin needs 8.0.17).
 
 -- Every message, in every state. The id is made by the application and carries the slot.
 CREATE TABLE delay_message (
@@ -30,7 +34,7 @@ CREATE TABLE delay_message (
     claimed_at         BIGINT        NOT NULL DEFAULT 0,
     last_error         VARCHAR(1024) NULL,
     PRIMARY KEY (id)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 /*!50700 COLLATE = utf8mb4_bin */ /*M!100202 COLLATE = utf8mb4_nopad_bin */;
 
 -- Preload and sweep: "SCHEDULED messages of slot S with fire_at in [a, b) after cursor (f, id) ORDER BY fire_at, id
 -- LIMIT n" is one range scan in index order, no sort; countScheduled(slot) reads the (slot, state) prefix.
@@ -52,7 +56,7 @@ CREATE TABLE delay_message_app (
     enabled     BOOLEAN      NOT NULL,
     created_at  BIGINT       NOT NULL,
     PRIMARY KEY (app_key)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 /*!50700 COLLATE = utf8mb4_bin */ /*M!100202 COLLATE = utf8mb4_nopad_bin */;
 
 -- Topics an app may use. 249 is Kafka's limit for a topic name.
 CREATE TABLE delay_message_topic (
@@ -60,7 +64,7 @@ CREATE TABLE delay_message_topic (
     topic      VARCHAR(249) NOT NULL,
     created_at BIGINT       NOT NULL,
     PRIMARY KEY (app_key, topic)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 /*!50700 COLLATE = utf8mb4_bin */ /*M!100202 COLLATE = utf8mb4_nopad_bin */;
 
 -- Per-node figures taken on a schedule, for the admin console's charts.
 CREATE TABLE delay_node_snapshot (
@@ -72,7 +76,7 @@ CREATE TABLE delay_node_snapshot (
     fired_count     BIGINT       NOT NULL DEFAULT 0,   -- messages emitted since the previous snapshot
     late_count      BIGINT       NOT NULL DEFAULT 0,   -- of which emitted after their deliver_at + tolerance
     PRIMARY KEY (node_id, taken_at)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 /*!50700 COLLATE = utf8mb4_bin */ /*M!100202 COLLATE = utf8mb4_nopad_bin */;
 
 -- Charts read "all nodes between t1 and t2".
 CREATE INDEX idx_delay_node_snapshot_taken ON delay_node_snapshot (taken_at);

@@ -1,0 +1,208 @@
+package io.hourglass.store.mysql;
+
+import io.hourglass.core.error.StoreUnavailableException;
+import io.hourglass.core.error.ValidationException;
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.model.MessageIds;
+import io.hourglass.core.spi.AppStore;
+import io.hourglass.core.spi.MessageStore;
+import io.hourglass.store.tck.MessageStoreContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The store contract on a real MariaDB 10.11 server, wired as in production (Boot's DataSource with HikariCP,
+ * Flyway, MyBatis and {@code MysqlStoreAutoConfiguration}), in a database of its own that is dropped afterwards.
+ * {@code scripts/test.sh} starts the server ({@code scripts/lib/services.sh}) and sets {@value MariaDbTestServer#URL_ENV};
+ * without it the class is skipped. A restart of the backend is a real stop and start of the server process, under
+ * the running store and its connection pool.
+ */
+@EnabledIfEnvironmentVariable(named = MariaDbTestServer.URL_ENV, matches = ".+",
+        disabledReason = MariaDbTestServer.NOT_SET)
+class MariaDbMessageStoreTest extends MessageStoreContract {
+
+    private static MariaDbTestServer server;
+    private static ConfigurableApplicationContext context;
+
+    @BeforeAll
+    static void openDatabase() throws Exception {
+        server = MariaDbTestServer.createDatabase();
+        context = server.startStore();
+    }
+
+    @AfterAll
+    static void dropDatabase() throws Exception {
+        if (context != null) {
+            context.close();
+        }
+        if (server != null) {
+            server.dropDatabase();
+        }
+    }
+
+    @Override
+    protected MessageStore store() {
+        return context.getBean(MessageStore.class);
+    }
+
+    @Override
+    protected AppStore appStore() {
+        return context.getBean(AppStore.class);
+    }
+
+    /** Stops and starts the server process; the store and its pool stay as they are and must reconnect. */
+    @Override
+    protected void restartBackend() throws Exception {
+        Assumptions.assumeTrue(MariaDbTestServer.managedByServicesScript(),
+                "the MariaDB at " + MariaDbTestServer.URL_ENV + " was not started by scripts/lib/services.sh here,"
+                        + " so this test cannot restart it");
+        MariaDbTestServer.restart(false);
+    }
+
+    // ---------------------------------------------------------------- MariaDB specifics
+
+    /**
+     * Guarantee 1 on MariaDB: four writers insert batches while the server is killed with SIGKILL; after its
+     * recovery, every insert that had returned is there (InnoDB's default innodb_flush_log_at_trx_commit=1 writes
+     * and syncs the redo log at each commit). Inserts that failed may or may not be there: their callers were told
+     * the store was unavailable and retry with their idempotency key.
+     */
+    @Test
+    @Timeout(180)
+    void everyAcknowledgedInsertSurvivesAKillOfTheServer() throws Exception {
+        Assumptions.assumeTrue(MariaDbTestServer.managedByServicesScript(), "the server is not ours to kill");
+        Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        List<Future<?>> running = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            running.add(writers.submit(() -> {
+                for (long i = 0; !stop.get(); i++) {
+                    List<DelayMessage> batch = new ArrayList<>(25);
+                    for (int k = 0; k < 25; k++) {
+                        batch.add(message(t0 + 1000 + i));
+                    }
+                    try {
+                        store().insert(batch);
+                        batch.forEach(m -> acknowledged.add(m.id()));
+                    } catch (StoreUnavailableException e) {
+                        failed.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 2_000);
+
+            MariaDbTestServer.restart(true);
+
+            int before = acknowledged.size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= before + 500);
+        } finally {
+            stop.set(true);
+            for (Future<?> f : running) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            writers.shutdownNow();
+        }
+
+        assertThat(failed.get()).as("inserts failed while the server was down").isPositive();
+        List<Long> lost = acknowledged.stream().filter(id -> store().get(id).isEmpty()).toList();
+        assertThat(lost).as("acknowledged but lost (of %d)", acknowledged.size()).isEmpty();
+    }
+
+    /** Strict mode (MariaDB's default sql_mode) refuses a too-long value with 22001 instead of cutting it. */
+    @Test
+    @Timeout(30)
+    void aValueLongerThanItsColumnIsInvalidInputAndNothingIsStored() {
+        DelayMessage ok = message(t0 + 1);
+        DelayMessage m = message(t0 + 2);
+        DelayMessage longTopic = new DelayMessage(m.id(), m.appKey(), "t".repeat(250), m.key(), m.payload(),
+                m.headers(), m.deliverAt(), m.fireAt(), m.repeatIntervalMs(), m.state(), m.attempts(), m.createdAt(),
+                m.updatedAt(), m.slot(), m.version(), m.idempotencyKey(), m.claimToken(), m.claimedAt(),
+                m.lastError());
+
+        assertThatThrownBy(() -> store().insert(List.of(ok, longTopic))).isInstanceOf(ValidationException.class);
+
+        assertThat(store().get(ok.id())).isEmpty();
+        assertThat(store().get(longTopic.id())).isEmpty();
+    }
+
+    /**
+     * Keys compare byte for byte, as on H2 and Cassandra: the server's default collation (utf8mb4_unicode_ci here,
+     * utf8mb4_general_ci out of the box) would make "Order-1" and "order-1" one key, and utf8mb4_bin (PAD SPACE)
+     * "order-1" and "order-1 ". The schema gives MariaDB utf8mb4_nopad_bin.
+     */
+    @Test
+    @Timeout(30)
+    void keysDifferingOnlyInCaseOrAccentAreDifferentKeys() {
+        MessageIds ids = new MessageIds();
+        List<String> keys = List.of("Order-1", "order-1", "ORDER-1", "órder-1", "order-1 ");
+        List<DelayMessage> messages = keys.stream().map(k -> DelayMessage.scheduled(ids.next(slot, t0), app, "t", k,
+                "p", null, t0 + 10, null, t0, k)).toList();
+
+        store().insert(messages);
+
+        assertThat(store().findByIdempotencyKeys(app, List.of("order-1"))).singleElement()
+                .satisfies(found -> assertThat(found.idempotencyKey()).isEqualTo("order-1"));
+        assertThat(store().findByIdempotencyKeys(app, keys)).containsExactlyInAnyOrderElementsOf(messages);
+        assertThat(store().findByIdempotencyKeys(app.toUpperCase(), keys)).isEmpty();
+    }
+
+    @Test
+    @Timeout(30)
+    void tablesAreUtf8mb4NopadBinAndThePoolReadsCommitted() throws Exception {
+        DataSource dataSource = context.getBean(DataSource.class);
+        try (Connection c = dataSource.getConnection()) {
+            Map<String, String> collations = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT table_name, table_collation FROM information_schema.tables"
+                            + " WHERE table_schema = ? AND table_name LIKE 'delay\\_%'")) {
+                ps.setString(1, server.database);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        collations.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            assertThat(collations).containsOnlyKeys("delay_message", "delay_message_app", "delay_message_topic",
+                    "delay_node_snapshot").allSatisfy((table, collation) -> assertThat(collation)
+                    .as(table).isEqualTo("utf8mb4_nopad_bin"));
+            assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@tx_isolation")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("READ-COMMITTED");
+            }
+        }
+    }
+}

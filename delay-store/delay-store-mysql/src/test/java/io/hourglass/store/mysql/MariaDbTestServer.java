@@ -1,0 +1,170 @@
+package io.hourglass.store.mysql;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real MariaDB that {@code scripts/lib/services.sh} starts (and {@code scripts/test.sh} always does): where it is,
+ * a database of one's own on it, the production wiring on that database, and a restart of the server.
+ *
+ * <p>The server is given by {@value #URL_ENV} ({@code jdbc:mariadb://127.0.0.1:3306/hourglass}) with
+ * {@value #USER_ENV} / {@value #PASSWORD_ENV}; the database in the URL is only used to connect and create
+ * {@code hourglass_tck_<random>}, which the test uses and drops, so that runs never see each other's rows.
+ */
+final class MariaDbTestServer {
+
+    static final String URL_ENV = "HOURGLASS_MARIADB_URL";
+    static final String USER_ENV = "HOURGLASS_MARIADB_USER";
+    static final String PASSWORD_ENV = "HOURGLASS_MARIADB_PASSWORD";
+    static final String NOT_SET = URL_ENV + " is not set: no MariaDB to test against. scripts/test.sh starts one"
+            + " and sets it; by hand: bash scripts/lib/services.sh start_mariadb, then"
+            + " eval \"$(bash scripts/lib/services.sh mariadb_env)\"";
+
+    /**
+     * Connector settings of the store on MariaDB (see docs/stores.md). The insert batch already goes out as one
+     * COM_STMT_BULK_EXECUTE ({@code useBulkStmtsForInserts}, on by default in Connector/J 3.2+); {@code useBulkStmts}
+     * would extend that to UPDATE batches, which the store does not make, and would turn their counts into
+     * SUCCESS_NO_INFO. Short connect timeout: a server that is down is reported quickly.
+     */
+    static final String URL_FLAGS = "connectTimeout=5000";
+
+    private static final Pattern JDBC_URL =
+            Pattern.compile("^(jdbc:(?:mariadb|mysql)://[^/?]+)(?:/([^?]*))?(?:\\?(.*))?$");
+
+    private final String serverUrl;
+    private final String user;
+    private final String password;
+    /** The test's own database. */
+    final String database;
+
+    private MariaDbTestServer(String serverUrl, String user, String password, String database) {
+        this.serverUrl = serverUrl;
+        this.user = user;
+        this.password = password;
+        this.database = database;
+    }
+
+    /** Creates {@code hourglass_tck_<random>} on the server of {@value #URL_ENV}. */
+    static MariaDbTestServer createDatabase() throws SQLException {
+        String url = System.getenv(URL_ENV);
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException(NOT_SET);
+        }
+        MariaDbTestServer server = new MariaDbTestServer(url, env(USER_ENV, "hourglass"), env(PASSWORD_ENV, "hourglass"),
+                "hourglass_tck_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        server.execute("CREATE DATABASE `" + server.database + "`");
+        return server;
+    }
+
+    /** Drops the test's database. */
+    void dropDatabase() throws SQLException {
+        execute("DROP DATABASE IF EXISTS `" + database + "`");
+    }
+
+    /** JDBC URL of the test's database, with the store's connector settings. */
+    String url() {
+        Matcher m = JDBC_URL.matcher(serverUrl);
+        if (!m.matches()) {
+            throw new IllegalStateException(URL_ENV + " is not a jdbc:mariadb://host:port/db URL: " + serverUrl);
+        }
+        String query = m.group(3) == null || m.group(3).isEmpty() ? URL_FLAGS : m.group(3) + "&" + URL_FLAGS;
+        return m.group(1) + "/" + database + "?" + query;
+    }
+
+    /** The production wiring (DataSource, Flyway, MyBatis, the store's auto-configuration) on the test's database. */
+    ConfigurableApplicationContext startStore(String... properties) {
+        List<String> props = new ArrayList<>(List.of(
+                "spring.datasource.username=" + user,
+                "spring.datasource.password=" + password,
+                // no gap locks, and claims/cancels skip rows others hold that their WHERE no longer matches
+                "spring.datasource.hikari.transaction-isolation=TRANSACTION_READ_COMMITTED",
+                "spring.datasource.hikari.connection-timeout=10000"));
+        props.addAll(List.of(properties));
+        return TestStoreApp.start(url(), props.toArray(String[]::new));
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(serverUrl, user, password);
+             Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? fallback : v;
+    }
+
+    // ---------------------------------------------------------------- the server process (scripts/lib/services.sh)
+
+    /** True when the server runs and was started by {@code scripts/lib/services.sh} here, so it can be restarted. */
+    static boolean managedByServicesScript() {
+        try {
+            return services("mariadb_running", 30).exitCode == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stops the server and starts it again on the same data and port; returns once it listens. {@code kill}: with
+     * SIGKILL (a crash) instead of a clean shutdown.
+     */
+    static void restart(boolean kill) throws IOException {
+        Result r = kill ? services("restart_mariadb", 180, "--kill") : services("restart_mariadb", 180);
+        if (r.exitCode != 0) {
+            throw new IllegalStateException("restart_mariadb failed (exit " + r.exitCode + "):\n" + r.output);
+        }
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private static Result services(String function, int timeoutSeconds, String... args) throws IOException {
+        Path script = repoRoot().resolve("scripts/lib/services.sh");
+        Path out = Files.createTempFile("services-", ".log");
+        List<String> command = new ArrayList<>(List.of("bash", script.toString(), function));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(script + " " + function + " did not finish within " + timeoutSeconds + " s");
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** The checkout's root: the first directory upwards from the module that has scripts/lib/services.sh. */
+    static Path repoRoot() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve("scripts/lib/services.sh"))) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("scripts/lib/services.sh not found above " + Path.of("").toAbsolutePath());
+    }
+}
