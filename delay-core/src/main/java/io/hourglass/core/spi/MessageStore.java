@@ -97,6 +97,19 @@ public interface MessageStore {
      */
     List<DueEntry> releaseStuck(int slot, long claimedBefore, long now, int limit);
 
+    /**
+     * Deletes finished messages of {@code slot}: at most {@code limit} messages in a terminal state (DELIVERED,
+     * CANCELLED or DEAD) whose {@code updatedAt < updatedBefore}. SCHEDULED and FIRING messages are never touched,
+     * however old. Which of the matching messages go first when there are more than {@code limit} is unspecified:
+     * call again until the result is smaller than {@code limit}. Used by the archive job.
+     *
+     * <p>Deleting a message frees its idempotency key: a later submit with the same (appKey, idempotencyKey) is
+     * accepted as a new message. The retention is therefore also the window in which a client may safely retry.
+     *
+     * @return how many messages this call deleted (0 when {@code limit <= 0})
+     */
+    int purgeFinished(int slot, long updatedBefore, int limit);
+
     /** Count of messages per state (all slots). States with no message may be absent. */
     Map<MessageState, Long> countByState();
 

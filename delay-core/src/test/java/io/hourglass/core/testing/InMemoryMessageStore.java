@@ -173,6 +173,22 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     @Override
+    public synchronized int purgeFinished(int slot, long updatedBefore, int limit) {
+        check();
+        int purged = 0;
+        for (DelayMessage m : List.copyOf(rows.values())) {
+            if (purged >= limit) {
+                break;
+            }
+            if (m.slot() == slot && m.state().isTerminal() && m.updatedAt() < updatedBefore) {
+                rows.remove(m.id());
+                purged++;
+            }
+        }
+        return purged;
+    }
+
+    @Override
     public synchronized Map<MessageState, Long> countByState() {
         check();
         Map<MessageState, Long> counts = new EnumMap<>(MessageState.class);

@@ -48,6 +48,9 @@ interface MessageMapper {
     int releaseStuck(@Param("ids") List<Long> ids, @Param("claimedBefore") long claimedBefore,
                      @Param("now") long now);
 
+    /** One DELETE of at most {@code limit} finished rows of the slot; the row count deleted. */
+    int purgeFinished(@Param("slot") int slot, @Param("updatedBefore") long updatedBefore, @Param("limit") int limit);
+
     List<StateCount> countByState();
 
     long countScheduled(@Param("slot") int slot);

@@ -224,6 +224,14 @@ final class MybatisMessageStore implements MessageStore {
     }
 
     @Override
+    public int purgeFinished(int slot, long updatedBefore, int limit) {
+        if (limit <= 0) {
+            return 0;
+        }
+        return call("purgeFinished", () -> mapper.purgeFinished(slot, updatedBefore, limit));
+    }
+
+    @Override
     public Map<MessageState, Long> countByState() {
         return call("countByState", () -> {
             Map<MessageState, Long> counts = new EnumMap<>(MessageState.class);

@@ -923,6 +923,91 @@ public abstract class MessageStoreContract {
         assertThat(mine(store().releaseStuck(slot, t0 + 500, now, 2))).isEmpty();
     }
 
+    // ---------------------------------------------------------------- purgeFinished
+
+    @Test
+    @Timeout(30)
+    void purgeDeletesOnlyFinishedMessagesOfTheSlotUpdatedBeforeTheCutoff() {
+        int otherSlot = nextSlot();
+        clearFinishedBefore(slot, t0);
+        long cutoff = t0 + 1000;
+        DelayMessage delivered = finished(slot, MessageState.DELIVERED, t0 + 100);
+        DelayMessage cancelled = finished(slot, MessageState.CANCELLED, t0 + 100);
+        DelayMessage dead = finished(slot, MessageState.DEAD, t0 + 100);
+        DelayMessage deliveredAtCutoff = finished(slot, MessageState.DELIVERED, cutoff);
+        DelayMessage deliveredLater = finished(slot, MessageState.DELIVERED, t0 + 5000);
+        DelayMessage otherSlotDelivered = finished(otherSlot, MessageState.DELIVERED, t0 + 100);
+        DelayMessage scheduled = message(t0 + 10);
+        DelayMessage firing = message(t0 + 10);
+        insert(scheduled, firing);
+        assertThat(store().claim(List.of(firing.id()), t0 + 100, token())).hasSize(1);
+        DelayMessage firingBefore = store().get(firing.id()).orElseThrow();
+
+        int purged = store().purgeFinished(slot, cutoff, 100);
+
+        assertThat(purged).isEqualTo(3);
+        assertThat(store().get(delivered.id())).isEmpty();
+        assertThat(store().get(cancelled.id())).isEmpty();
+        assertThat(store().get(dead.id())).isEmpty();
+        assertThat(store().get(deliveredAtCutoff.id())).contains(deliveredAtCutoff);
+        assertThat(store().get(deliveredLater.id())).contains(deliveredLater);
+        assertThat(store().get(otherSlotDelivered.id())).contains(otherSlotDelivered);
+        assertThat(store().get(scheduled.id())).contains(scheduled);
+        assertThat(store().get(firing.id())).contains(firingBefore);
+        assertThat(store().purgeFinished(slot, cutoff, 100)).as("nothing left to purge").isZero();
+    }
+
+    @Test
+    @Timeout(30)
+    void purgeNeverDeletesScheduledOrFiringMessagesHoweverOld() {
+        clearFinishedBefore(slot, t0);
+        DelayMessage scheduled = message(t0 + 10);
+        DelayMessage firing = message(t0 + 10);
+        insert(scheduled, firing);
+        assertThat(store().claim(List.of(firing.id()), t0 + 20, token())).hasSize(1);
+
+        assertThat(store().purgeFinished(slot, t0 + 100_000, 100)).isZero();
+
+        assertThat(store().get(scheduled.id())).contains(scheduled);
+        assertThat(store().get(firing.id()).orElseThrow().state()).isEqualTo(MessageState.FIRING);
+    }
+
+    @Test
+    @Timeout(30)
+    void purgeDeletesAtMostTheLimitAndReturnsHowManyItDeleted() {
+        clearFinishedBefore(slot, t0);
+        List<DelayMessage> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(finished(slot, MessageState.DELIVERED, t0 + 100 + i));
+        }
+        long cutoff = t0 + 1000;
+
+        assertThat(store().purgeFinished(slot, cutoff, 0)).isZero();
+        int first = store().purgeFinished(slot, cutoff, 2);
+        int second = store().purgeFinished(slot, cutoff, 2);
+        int third = store().purgeFinished(slot, cutoff, 2);
+        int fourth = store().purgeFinished(slot, cutoff, 2);
+
+        assertThat(List.of(first, second, third, fourth)).containsExactly(2, 2, 1, 0);
+        assertThat(batch).allSatisfy(m -> assertThat(store().get(m.id())).isEmpty());
+    }
+
+    @Test
+    @Timeout(30)
+    void purgedMessageFreesItsIdempotencyKey() {
+        clearFinishedBefore(slot, t0);
+        DelayMessage first = keyed(app, "order-7", t0 + 10);
+        insert(first);
+        assertThat(store().cancel(first.id(), t0 + 20)).isTrue();
+        DelayMessage again = keyed(app, "order-7", t0 + 30);
+        assertThatThrownBy(() -> store().insert(List.of(again))).isInstanceOf(DuplicateMessageException.class);
+
+        assertThat(store().purgeFinished(slot, t0 + 100, 10)).isEqualTo(1);
+
+        insert(again);
+        assertThat(store().findByIdempotencyKeys(app, List.of("order-7"))).containsExactly(again);
+    }
+
     // ---------------------------------------------------------------- counts
 
     @Test
@@ -1048,6 +1133,41 @@ public abstract class MessageStoreContract {
     protected DelayMessage message(int slot, long deliverAt) {
         return DelayMessage.scheduled(ids.next(slot, t0), app, "topic-a", null, "payload", null, deliverAt, null, t0,
                 null);
+    }
+
+    /**
+     * A message of this test's app in {@code slot}, brought to the terminal {@code state} at {@code at}
+     * ({@code updatedAt == at}, which must be at least {@code t0 + 10}); returned as the store now holds it.
+     */
+    private DelayMessage finished(int slot, MessageState state, long at) {
+        DelayMessage m = message(slot, t0 + 10);
+        insert(m);
+        long token = token();
+        switch (state) {
+            case CANCELLED -> assertThat(store().cancel(m.id(), at)).isTrue();
+            case DELIVERED -> {
+                assertThat(store().claim(List.of(m.id()), at, token)).hasSize(1);
+                assertThat(store().markDelivered(List.of(m.id()), token, at)).isEqualTo(1);
+            }
+            case DEAD -> {
+                assertThat(store().claim(List.of(m.id()), at, token)).hasSize(1);
+                assertThat(store().markDead(List.of(m.id()), token, "gave up", at)).isEqualTo(1);
+            }
+            default -> throw new IllegalArgumentException("not a terminal state: " + state);
+        }
+        DelayMessage read = store().get(m.id()).orElseThrow();
+        assertThat(read.updatedAt()).isEqualTo(at);
+        return read;
+    }
+
+    /**
+     * Deletes finished rows of {@code slot} older than {@code before}, left by earlier runs against a database that
+     * outlives the run, so that purge counts of this test are exact. (This test's rows all have updatedAt >= t0.)
+     */
+    private void clearFinishedBefore(int slot, long before) {
+        for (int i = 0; i < 10_000 && store().purgeFinished(slot, before, 1000) == 1000; i++) {
+            // keep going
+        }
     }
 
     private DelayMessage keyed(String appKey, String idempotencyKey, long deliverAt) {
