@@ -1,18 +1,15 @@
 package io.hourglass.store.mysql;
 
 import io.hourglass.core.error.StoreUnavailableException;
-import io.hourglass.core.error.ValidationException;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
-import io.hourglass.core.spi.AppStore;
-import io.hourglass.core.spi.MessageStore;
-import io.hourglass.store.tck.MessageStoreContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import javax.sql.DataSource;
@@ -35,7 +32,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -47,7 +43,7 @@ import static org.awaitility.Awaitility.await;
  */
 @EnabledIfEnvironmentVariable(named = MariaDbTestServer.URL_ENV, matches = ".+",
         disabledReason = MariaDbTestServer.NOT_SET)
-class MariaDbMessageStoreTest extends MessageStoreContract {
+class MariaDbMessageStoreTest extends SqlStoreContract {
 
     private static MariaDbTestServer server;
     private static ConfigurableApplicationContext context;
@@ -69,13 +65,8 @@ class MariaDbMessageStoreTest extends MessageStoreContract {
     }
 
     @Override
-    protected MessageStore store() {
-        return context.getBean(MessageStore.class);
-    }
-
-    @Override
-    protected AppStore appStore() {
-        return context.getBean(AppStore.class);
+    protected ApplicationContext context() {
+        return context;
     }
 
     /** Stops and starts the server process; the store and its pool stay as they are and must reconnect. */
@@ -139,23 +130,6 @@ class MariaDbMessageStoreTest extends MessageStoreContract {
         assertThat(failed.get()).as("inserts failed while the server was down").isPositive();
         List<Long> lost = acknowledged.stream().filter(id -> store().get(id).isEmpty()).toList();
         assertThat(lost).as("acknowledged but lost (of %d)", acknowledged.size()).isEmpty();
-    }
-
-    /** Strict mode (MariaDB's default sql_mode) refuses a too-long value with 22001 instead of cutting it. */
-    @Test
-    @Timeout(30)
-    void aValueLongerThanItsColumnIsInvalidInputAndNothingIsStored() {
-        DelayMessage ok = message(t0 + 1);
-        DelayMessage m = message(t0 + 2);
-        DelayMessage longTopic = new DelayMessage(m.id(), m.appKey(), "t".repeat(250), m.key(), m.payload(),
-                m.headers(), m.deliverAt(), m.fireAt(), m.repeatIntervalMs(), m.state(), m.attempts(), m.createdAt(),
-                m.updatedAt(), m.slot(), m.version(), m.idempotencyKey(), m.claimToken(), m.claimedAt(),
-                m.lastError());
-
-        assertThatThrownBy(() -> store().insert(List.of(ok, longTopic))).isInstanceOf(ValidationException.class);
-
-        assertThat(store().get(ok.id())).isEmpty();
-        assertThat(store().get(longTopic.id())).isEmpty();
     }
 
     /**

@@ -1,0 +1,54 @@
+package io.hourglass.store.mysql;
+
+import io.hourglass.core.error.ValidationException;
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.spi.AppStore;
+import io.hourglass.core.spi.MessageStore;
+import io.hourglass.store.tck.MessageStoreContract;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.context.ApplicationContext;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The store contract plus what this module's SQL schema adds, for each database it runs on (H2, MariaDB): the
+ * store and app store come from the application context the subclass starts, wired as in production.
+ */
+abstract class SqlStoreContract extends MessageStoreContract {
+
+    /** The running context of the subclass's database. */
+    protected abstract ApplicationContext context();
+
+    @Override
+    protected MessageStore store() {
+        return context().getBean(MessageStore.class);
+    }
+
+    @Override
+    protected AppStore appStore() {
+        return context().getBean(AppStore.class);
+    }
+
+    /**
+     * Column limits are this schema's (topic 249, the Kafka limit): the core validates first; this is the
+     * backstop. H2 refuses the value; MariaDB's strict mode (its default sql_mode) refuses it with 22001 instead of
+     * cutting it. Either way the whole insert is refused.
+     */
+    @Test
+    @Timeout(30)
+    void aValueLongerThanItsColumnIsInvalidInputAndNothingIsStored() {
+        DelayMessage ok = message(t0 + 1);
+        DelayMessage m = message(t0 + 2);
+        DelayMessage longTopic = DelayMessage.scheduled(m.id(), m.appKey(), "t".repeat(250), m.key(), m.payload(),
+                m.headers(), m.deliverAt(), m.repeatIntervalMs(), m.createdAt(), m.idempotencyKey());
+
+        assertThatThrownBy(() -> store().insert(List.of(ok, longTopic))).isInstanceOf(ValidationException.class);
+
+        assertThat(store().get(ok.id())).isEmpty();
+        assertThat(store().get(longTopic.id())).isEmpty();
+    }
+}
