@@ -73,11 +73,6 @@ public final class AppDirectory {
         cache.remove(appKey);
     }
 
-    /** Forgets cached entries (after an admin change). */
-    public void invalidate(String appKey) {
-        cache.remove(appKey);
-    }
-
     public static String newSalt() {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);

@@ -176,21 +176,8 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         return timer.size();
     }
 
-    /** Last measured SCHEDULED count of a slot. */
-    public long backlog(int slot) {
-        return backlog.get(slot);
-    }
-
-    public Coordinator coordinator() {
-        return coordinator;
-    }
-
     public EngineSettings settings() {
         return settings;
-    }
-
-    public DelayMetrics metrics() {
-        return metrics;
     }
 
     private void refreshBacklog() {

@@ -42,10 +42,6 @@ public final class DelayMetrics {
         emit = Timer.builder("hourglass.emit.latency").description("Time from emit to the target's acknowledgement of a batch").register(registry);
     }
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     void recordLateness(long millis) {
         lateness.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }

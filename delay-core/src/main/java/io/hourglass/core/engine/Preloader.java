@@ -73,11 +73,6 @@ final class Preloader {
         watermarks.set(slot, UNLOADED);
     }
 
-    /** Messages of owned slots held in memory (for tests and metrics). */
-    long watermark(int slot) {
-        return watermarks.get(slot);
-    }
-
     void runOnce() {
         long target = clock.now() + settings.within().toMillis();
         for (int slot : coordinator.ownedSlots()) {

@@ -38,11 +38,6 @@ public final class TimingWheel {
         }
     }
 
-    /** The wheel's current time: everything at or before it has been handed out. */
-    public long time() {
-        return time;
-    }
-
     /** Entries held (not yet due). */
     public int size() {
         return size;
