@@ -250,14 +250,24 @@ restart_mariadb() {
   _hg_mariadb_export "$(cat "$dir/port")"
 }
 
-# Executed rather than sourced: run the function named by the first argument.
+# Other servers (Kafka, Cassandra, etcd, ZooKeeper) live in services.d/<name>.sh, one file each, sourced here so that
+# they share the helpers above (_hg_services_base, _hg_port_open, _hg_log, ensure_apt_updated). Each offers
+# ensure_<name>_installed, start_<name>, stop_<name> [--kill], restart_<name> [--kill], <name>_running, <name>_env.
+for _hg_service_file in "$_HG_REPO_ROOT"/scripts/lib/services.d/*.sh; do
+  [ -e "$_hg_service_file" ] || continue
+  # shellcheck disable=SC1090
+  source "$_hg_service_file"
+done
+unset _hg_service_file
+
+# Executed rather than sourced: run the function named by the first argument (any of the functions above and in
+# services.d, e.g. `bash scripts/lib/services.sh restart_mariadb --kill`).
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -euo pipefail
-  case "${1:-}" in
-    ensure_mariadb_installed | start_mariadb | stop_mariadb | restart_mariadb | mariadb_running | mariadb_env)
-      "$@" ;;
-    *)
-      echo "usage: bash $0 ensure_mariadb_installed|start_mariadb|stop_mariadb|restart_mariadb|mariadb_running|mariadb_env" >&2
-      exit 2 ;;
-  esac
+  if [ -n "${1:-}" ] && [ "${1#_}" = "$1" ] && declare -F "$1" >/dev/null; then
+    "$@"
+  else
+    echo "usage: bash $0 <function> [args]: one of" $(declare -F | awk '{print $3}' | grep -v '^_') >&2
+    exit 2
+  fi
 fi

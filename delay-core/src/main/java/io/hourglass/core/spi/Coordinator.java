@@ -1,5 +1,6 @@
 package io.hourglass.core.spi;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,6 +22,27 @@ public interface Coordinator extends AutoCloseable {
         return ownedSlots().contains(slot);
     }
 
+    /**
+     * Owned slots that new messages may be tagged with: the owned slots that are in the cluster's slot list. A slot
+     * taken out of the list keeps being owned and fired (its messages drain) but receives no new messages.
+     */
+    default Set<Integer> writableSlots() {
+        return ownedSlots();
+    }
+
+    /**
+     * The node that owns {@code slot}, as this server last saw it (a local lookup). Empty while nobody owns it, e.g.
+     * during a rebalance. Used to route get, cancel and reschedule of an existing message to its owner.
+     */
+    default Optional<String> ownerOf(int slot) {
+        return owns(slot) ? Optional.of(nodeId()) : Optional.empty();
+    }
+
+    /** The address a live member registered (its advertised base URL, e.g. {@code http://10.0.0.5:8080}). */
+    default Optional<String> addressOf(String nodeId) {
+        return Optional.empty();
+    }
+
     /** Total number of slots in the cluster. */
     int slotCount();
 
@@ -32,7 +54,13 @@ public interface Coordinator extends AutoCloseable {
 
     /** Hears about changes of ownership. Called from the coordinator's thread; must return quickly. */
     interface SlotListener {
+        /**
+         * Called after this server gained {@code slots} (possibly none) or after {@link #writableSlots()} changed;
+         * the listener re-reads {@link #ownedSlots()} and {@link #writableSlots()}.
+         */
         void slotsAssigned(Set<Integer> slots);
+
+        /** Called before {@code slots} are released to anyone else: the listener stops firing them and returns. */
 
         void slotsRevoked(Set<Integer> slots);
     }
