@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -54,7 +55,8 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
     private final ExecutorService recorders;
     private final ScheduledExecutorService preloadExecutor;
     private final ScheduledExecutorService sweepExecutor;
-    private final AtomicReference<int[]> ownedSlots = new AtomicReference<>(new int[0]);
+    /** Owned slots that new messages may be tagged with (Coordinator#writableSlots), sorted. */
+    private final AtomicReference<int[]> writableSlots = new AtomicReference<>(new int[0]);
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicLongArray backlog = new AtomicLongArray(MessageIds.MAX_SLOTS);
     private final AtomicInteger state = new AtomicInteger(); // 0 latent, 1 started, 2 closed
@@ -123,7 +125,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
      * One slot per commit: the commit's rows then share the leaf pages of the (slot, state, fire_at) index.
      */
     int nextSlot() {
-        int[] slots = ownedSlots.get();
+        int[] slots = writableSlots.get();
         if (slots.length == 0) {
             throw new OverloadedException("This server owns no slot right now; retry shortly");
         }
@@ -154,15 +156,34 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         }
     }
 
+    /**
+     * Where to route a request about a message of {@code slot}: the address of the live server that owns it, or empty
+     * when this server owns it or no owner is known (then this server acts on the store itself).
+     */
+    public Optional<String> ownerAddress(int slot) {
+        if (coordinator.owns(slot)) {
+            return Optional.empty();
+        }
+        return coordinator.ownerOf(slot).filter(owner -> !owner.equals(coordinator.nodeId()))
+                .flatMap(coordinator::addressOf);
+    }
+
+    DelayMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void slotsAssigned(Set<Integer> slots) {
-        ownedSlots.set(coordinator.ownedSlots().stream().mapToInt(Integer::intValue).sorted().toArray());
+        writableSlots.set(coordinator.writableSlots().stream().mapToInt(Integer::intValue).sorted().toArray());
+        if (!slots.isEmpty()) {
+            log.info("Assigned {} slots: {}", slots.size(), new java.util.TreeSet<>(slots));
+        }
         preloadExecutor.execute(guarded("preload", preloader::runOnce));
     }
 
     @Override
     public void slotsRevoked(Set<Integer> slots) {
-        ownedSlots.set(coordinator.ownedSlots().stream().filter(s -> !slots.contains(s)).mapToInt(Integer::intValue)
+        writableSlots.set(coordinator.writableSlots().stream().filter(s -> !slots.contains(s)).mapToInt(Integer::intValue)
                 .sorted().toArray());
         for (int slot : slots) {
             preloader.unload(slot);

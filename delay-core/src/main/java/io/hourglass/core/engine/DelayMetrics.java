@@ -46,6 +46,11 @@ public final class DelayMetrics {
         lateness.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
+    /** A get/cancel/reschedule routed to the slot's owner: {@code forwarded}, or {@code local} when it was unreachable. */
+    void routed(String outcome) {
+        registry.counter("hourglass.requests.routed", "outcome", outcome).increment();
+    }
+
     void loopError(String loop) {
         registry.counter("hourglass.loop.errors", "loop", loop).increment();
     }

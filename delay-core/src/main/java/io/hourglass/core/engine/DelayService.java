@@ -9,20 +9,33 @@ import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
 import io.hourglass.core.model.MessageState;
 import io.hourglass.core.spi.MessageStore;
+import io.hourglass.core.spi.PeerClient;
+import io.hourglass.core.spi.PeerClient.PeerUnreachableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What every exporter (REST, RPC) calls: submit, read, cancel and re-time messages of an authenticated app.
  * Authentication itself is {@link AppDirectory#authenticate}; this class checks topic rights and input.
  *
+ * <p>Routing (cluster mode): get, cancel and reschedule of a message whose slot another live server owns are passed
+ * to that owner through the {@link PeerClient}, so that its wheel and the store agree; when the owner cannot be
+ * reached this server acts on the store itself (the store is the truth; the owner's next load honours the change).
+ * {@link #local()} is the same service without routing: what an owner runs for a request routed to it.
+ *
  * <p>Errors are {@link DelayException}s (thrown, or carried by the returned futures); nothing is stored when one
  * is raised by validation.
  */
 public final class DelayService {
+
+    private static final Logger log = LoggerFactory.getLogger(DelayService.class);
 
     private static final int RESCHEDULE_TRIES = 5;
 
@@ -31,13 +44,27 @@ public final class DelayService {
     private final AppDirectory apps;
     private final DelayClock clock;
     private final MessageValidator validator;
+    /** Null: no routing (standalone, or this is {@link #local()}). */
+    private final PeerClient peers;
+    private final DelayService local;
 
     public DelayService(DelayEngine engine, MessageStore store, AppDirectory apps, DelayClock clock) {
+        this(engine, store, apps, clock, null);
+    }
+
+    public DelayService(DelayEngine engine, MessageStore store, AppDirectory apps, DelayClock clock, PeerClient peers) {
         this.engine = engine;
         this.store = store;
         this.apps = apps;
         this.clock = clock;
         this.validator = new MessageValidator(engine.settings());
+        this.peers = peers;
+        this.local = peers == null ? this : new DelayService(engine, store, apps, clock, null);
+    }
+
+    /** This service without routing: acts on this server's store and wheel whoever owns the message's slot. */
+    public DelayService local() {
+        return local;
     }
 
     /**
@@ -88,6 +115,10 @@ public final class DelayService {
 
     /** The app's message with this id. @throws MessageNotFoundException when unknown or another app's */
     public DelayMessage get(String appKey, String id) {
+        return routed(id, owner -> peers.get(owner, appKey, id), () -> read(appKey, id));
+    }
+
+    private DelayMessage read(String appKey, String id) {
         long parsed = MessageIds.parse(id);
         if (parsed < 0) {
             throw new MessageNotFoundException(id);
@@ -104,11 +135,15 @@ public final class DelayService {
      * message returns it again. @throws InvalidStateException when FIRING, DELIVERED or DEAD
      */
     public DelayMessage cancel(String appKey, String id) {
-        DelayMessage current = get(appKey, id);
+        return routed(id, owner -> peers.cancel(owner, appKey, id), () -> cancelHere(appKey, id));
+    }
+
+    private DelayMessage cancelHere(String appKey, String id) {
+        DelayMessage current = read(appKey, id);
         if (current.state() == MessageState.SCHEDULED && guard(() -> store.cancel(current.id(), clock.now()))) {
             return read(current.id()).orElseThrow(() -> new MessageNotFoundException(id));
         }
-        DelayMessage now = get(appKey, id);
+        DelayMessage now = read(appKey, id);
         if (now.state() == MessageState.CANCELLED) {
             return now;
         }
@@ -121,8 +156,12 @@ public final class DelayService {
      */
     public DelayMessage reschedule(String appKey, String id, RescheduleCommand cmd) {
         validator.checkOneRescheduleField(cmd); // a malformed request is a 400 whatever the message's state
+        return routed(id, owner -> peers.reschedule(owner, appKey, id, cmd), () -> rescheduleHere(appKey, id, cmd));
+    }
+
+    private DelayMessage rescheduleHere(String appKey, String id, RescheduleCommand cmd) {
         for (int attempt = 0; attempt < RESCHEDULE_TRIES; attempt++) {
-            DelayMessage current = get(appKey, id);
+            DelayMessage current = read(appKey, id);
             if (current.state() != MessageState.SCHEDULED) {
                 throw new InvalidStateException(id, current.state(), "rescheduled");
             }
@@ -134,8 +173,28 @@ public final class DelayService {
                 return updated.get();
             }
         }
-        DelayMessage latest = get(appKey, id);
+        DelayMessage latest = read(appKey, id);
         throw new InvalidStateException(id, latest.state(), "rescheduled (it kept changing concurrently)");
+    }
+
+    /** Asks the owner of the id's slot when another live server owns it; acts here otherwise or when it is down. */
+    private DelayMessage routed(String id, Function<String, DelayMessage> atOwner, Supplier<DelayMessage> here) {
+        long parsed = MessageIds.parse(id);
+        if (peers != null && parsed >= 0) {
+            Optional<String> owner = engine.ownerAddress(MessageIds.slotOf(parsed));
+            if (owner.isPresent()) {
+                try {
+                    DelayMessage answer = atOwner.apply(owner.get());
+                    engine.metrics().routed("forwarded");
+                    return answer;
+                } catch (PeerUnreachableException e) {
+                    engine.metrics().routed("local");
+                    log.warn("Owner {} of message {} unreachable ({}); acting on the store here", owner.get(), id,
+                            e.getMessage());
+                }
+            }
+        }
+        return here.get();
     }
 
     private Optional<DelayMessage> read(long id) {

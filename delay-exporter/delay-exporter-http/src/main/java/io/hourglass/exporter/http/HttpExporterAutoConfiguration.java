@@ -3,6 +3,11 @@ package io.hourglass.exporter.http;
 import io.hourglass.client.api.Problem;
 import io.hourglass.core.engine.AppDirectory;
 import io.hourglass.core.engine.DelayService;
+import io.hourglass.core.spi.PeerClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
+import java.time.Duration;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.media.Content;
@@ -15,6 +20,7 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -58,6 +64,30 @@ public class HttpExporterAutoConfiguration {
     @ConditionalOnMissingBean(ErrorController.class)
     ProblemErrorController hourglassProblemErrorController(ProblemHandler problems) {
         return new ProblemErrorController(problems);
+    }
+
+    /**
+     * Routing between the servers of a cluster, on when {@code delay.protocol.internal-token} is set: the owner's
+     * internal endpoint and the {@link PeerClient} that calls it (see docs/operations.md).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnExpression("'${delay.protocol.internal-token:}'.trim() != ''")
+    static class Routing {
+
+        static final String TOKEN = "delay.protocol.internal-token";
+
+        @Bean
+        InternalMessagesController hourglassInternalMessagesController(DelayService service, Environment env) {
+            return new InternalMessagesController(service, env.getRequiredProperty(TOKEN).trim());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(PeerClient.class)
+        HttpPeerClient hourglassPeerClient(ObjectProvider<ObjectMapper> json, Environment env) {
+            return new HttpPeerClient(json.getIfAvailable(ObjectMapper::new), env.getRequiredProperty(TOKEN).trim(),
+                    env.getProperty("delay.protocol.peer-connect-timeout", Duration.class, Duration.ofSeconds(1)),
+                    env.getProperty("delay.protocol.peer-request-timeout", Duration.class, Duration.ofSeconds(5)));
+        }
     }
 
     /** Documents the credentials and the problem responses of our endpoints in the OpenAPI description. */
