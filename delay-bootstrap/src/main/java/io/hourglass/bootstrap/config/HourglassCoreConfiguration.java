@@ -6,9 +6,11 @@ import io.hourglass.core.engine.DelayEngine;
 import io.hourglass.core.engine.DelayService;
 import io.hourglass.core.engine.StandaloneCoordinator;
 import io.hourglass.core.spi.AppStore;
+import io.hourglass.core.cluster.ClusterSettings;
 import io.hourglass.core.spi.Coordinator;
 import io.hourglass.core.spi.MessageEmitter;
 import io.hourglass.core.spi.MessageStore;
+import io.hourglass.core.spi.PeerClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -42,6 +44,22 @@ public class HourglassCoreConfiguration {
         return new StandaloneCoordinator(protocol.slotCount(), nodeId(protocol, env));
     }
 
+    /**
+     * What a cluster coordinator (etcd, zookeeper) needs to know about this server. Fails the start, naming the key,
+     * when a cluster is configured without {@code delay.protocol.internal-token}.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    ClusterSettings clusterSettings(ProtocolProperties protocol, Environment env) {
+        if (protocol.type() != ProtocolProperties.Type.STANDALONE && protocol.internalToken().isBlank()) {
+            throw new IllegalStateException("delay.protocol.internal-token must be set when delay.protocol.type="
+                    + protocol.type().name().toLowerCase(java.util.Locale.ROOT) + ": the same secret on every server of"
+                    + " the cluster (it authenticates the calls that route requests to a message's owner)");
+        }
+        return new ClusterSettings(protocol.slotCount(), nodeId(protocol, env), advertisedAddress(protocol, env),
+                protocol.ttl(), protocol.rebalanceDelay());
+    }
+
     @Bean
     DelayEngine delayEngine(ObjectProvider<MessageStore> store, ObjectProvider<MessageEmitter> emitter,
                             ObjectProvider<Coordinator> coordinator, DelayClock clock, DelayCoreProperties core,
@@ -60,8 +78,9 @@ public class HourglassCoreConfiguration {
     }
 
     @Bean
-    DelayService delayService(DelayEngine engine, MessageStore store, AppDirectory apps, DelayClock clock) {
-        return new DelayService(engine, store, apps, clock);
+    DelayService delayService(DelayEngine engine, MessageStore store, AppDirectory apps, DelayClock clock,
+                              ObjectProvider<PeerClient> peers) {
+        return new DelayService(engine, store, apps, clock, peers.getIfAvailable());
     }
 
     @Bean
@@ -80,6 +99,24 @@ public class HourglassCoreConfiguration {
             host = "localhost";
         }
         return host + ":" + env.getProperty("server.port", "8080");
+    }
+
+    static String advertisedAddress(ProtocolProperties protocol, Environment env) {
+        String configured = protocol.advertisedAddress().trim();
+        if (!configured.isEmpty()) {
+            if (!configured.matches("https?://[^/\\s]+(:\\d+)?/?")) {
+                throw new IllegalStateException("delay.protocol.advertised-address must be a base URL such as"
+                        + " http://10.0.0.5:8080, not '" + configured + "'");
+            }
+            return configured;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            host = "127.0.0.1";
+        }
+        return "http://" + host + ":" + env.getProperty("server.port", "8080");
     }
 
     private static <T> T required(ObjectProvider<T> provider, String port, String key, String value) {

@@ -48,6 +48,31 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(workDir, http, a);
     }
 
+    /**
+     * A server with its messages in an external store ({@code profile}: mysql or cassandra) and its output to the
+     * external Kafka broker of {@code scripts/lib/services.sh start_kafka} (env HOURGLASS_KAFKA_BOOTSTRAP).
+     */
+    static ServerProcess external(Path workDir, String profile, String... more) throws IOException {
+        int http = freePort();
+        List<String> a = new ArrayList<>(List.of(
+                "--server.port=" + http,
+                "--spring.profiles.active=" + profile,
+                "--spring.kafka.bootstrap-servers=" + requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka")));
+        a.addAll(List.of(more));
+        return new ServerProcess(workDir, http, a);
+    }
+
+    /** An environment variable that scripts/test.sh sets; a clear failure when it is missing. */
+    static String requiredEnv(String name, String startFunction) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(name + " is not set. scripts/test.sh starts the server and sets it; by hand:"
+                    + " bash scripts/lib/services.sh " + startFunction + " && eval \"$(bash scripts/lib/services.sh "
+                    + startFunction.replace("start_", "") + "_env)\"");
+        }
+        return value;
+    }
+
     ServerProcess start() throws IOException {
         String jar = System.getProperty("hourglass.jar", "target/hourglass.jar");
         List<String> cmd = new ArrayList<>(List.of(
