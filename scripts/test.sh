@@ -3,8 +3,9 @@
 # unit and contract tests (surefire), then end-to-end tests against the packaged server (failsafe).
 # Arguments go to Maven (e.g. scripts/test.sh -pl delay-store/delay-store-mysql).
 #
-# Real servers: MariaDB 10.11 (scripts/lib/services.sh) is installed if missing, started for the run on 127.0.0.1
-# (HOURGLASS_MARIADB_URL/_USER/_PASSWORD tell the tests where) and stopped at exit, also when the run fails.
+# Real servers (scripts/lib/services.sh and services.d/): MariaDB 10.11 and a Kafka broker process are installed if
+# missing, started for the run on 127.0.0.1 (HOURGLASS_MARIADB_URL/_USER/_PASSWORD, HOURGLASS_KAFKA_BOOTSTRAP tell
+# the tests where) and stopped at exit, also when the run fails.
 # HOURGLASS_SKIP_SERVICES=1 skips all of that; the tests that need a server are then skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,7 @@ if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
     esac
   done
   stop_services() {
+    stop_kafka || true
     stop_mariadb || true
     if [ -n "${_hg_services_tmp:-}" ]; then rm -rf "$_hg_services_tmp"; fi
   }
@@ -36,6 +38,8 @@ if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
   ensure_mariadb_installed
   start_mariadb
   echo "scripts/test.sh: MariaDB ready in $(( $(date +%s) - start )) s ($HOURGLASS_MARIADB_URL)"
+  start_kafka
+  echo "scripts/test.sh: Kafka ready in $(( $(date +%s) - start )) s ($HOURGLASS_KAFKA_BOOTSTRAP)"
 fi
 
 ./mvnw -B -ntp verify "$@"
