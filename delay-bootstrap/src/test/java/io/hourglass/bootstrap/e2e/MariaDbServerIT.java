@@ -38,6 +38,21 @@ class MariaDbServerIT extends ExternalStoreServerContract {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void theArchiveJobIsInQuartzsClusteredJobStoreInTheDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection(serverUrl + "/" + database, user(), password());
+             Statement s = c.createStatement()) {
+            var triggers = s.executeQuery("SELECT TRIGGER_NAME FROM QRTZ_CRON_TRIGGERS");
+            org.assertj.core.api.Assertions.assertThat(triggers.next()).as("the archive trigger is stored").isTrue();
+            org.assertj.core.api.Assertions.assertThat(triggers.getString(1)).isEqualTo("hourglass-archive");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+                try (var state = s.executeQuery("SELECT COUNT(*) FROM QRTZ_SCHEDULER_STATE")) {
+                    return state.next() && state.getInt(1) >= 1; // the server checked in as a cluster member
+                }
+            });
+        }
+    }
+
     private void execute(String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(serverUrl + "/", user(), password());
              Statement s = c.createStatement()) {
