@@ -1,0 +1,32 @@
+package io.hourglass.core.cluster;
+
+/**
+ * The key layout shared by every coordination service (etcd keys, ZooKeeper znodes), below an optional
+ * prefix/namespace of the deployment. It keeps the original system's layout and adds {@link #EVER_LISTED}.
+ *
+ * <pre>
+ * /delay/servers/{nodeId}      value: advertised address      bound to the server's lease / ephemeral
+ * /delay/slot/all-slot         value: "0,1,...,63"            persistent; written only if absent; operators edit it
+ * /delay/slot/ever             value: "0,1,...,127"           persistent; every slot ever listed, only grows
+ * /delay/slot/owner/{slot}     value: nodeId of the owner     bound to the owner's lease / ephemeral
+ * </pre>
+ */
+public final class ClusterPaths {
+
+    public static final String ROOT = "/delay";
+    public static final String SERVERS = "/delay/servers";
+    public static final String SLOT_LIST = "/delay/slot/all-slot";
+    public static final String EVER_LISTED = "/delay/slot/ever";
+    public static final String OWNERS = "/delay/slot/owner";
+
+    private ClusterPaths() {
+    }
+
+    public static String server(String nodeId) {
+        return SERVERS + "/" + nodeId;
+    }
+
+    public static String owner(int slot) {
+        return OWNERS + "/" + slot;
+    }
+}

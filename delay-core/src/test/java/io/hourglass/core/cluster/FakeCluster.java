@@ -1,0 +1,180 @@
+package io.hourglass.core.cluster;
+
+import io.hourglass.core.cluster.ClusterBackend.Owner;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An in-memory coordination service for unit tests of {@link ClusterCoordinator}: keys bound to sessions, views
+ * pushed to every backend after each change, and test controls to lose, expire and renew a backend's session.
+ */
+final class FakeCluster {
+
+    private record Member(String address, long session) {
+    }
+
+    private final Map<String, Member> members = new TreeMap<>();
+    private final Map<Integer, Owner> owners = new TreeMap<>();
+    private String slotList;
+    private String everListed;
+    private final List<Backend> backends = new CopyOnWriteArrayList<>();
+    private final AtomicLong sessions = new AtomicLong(0x100);
+
+    Backend backend() {
+        return new Backend();
+    }
+
+    synchronized Map<Integer, Owner> owners() {
+        return Map.copyOf(owners);
+    }
+
+    synchronized String everListed() {
+        return everListed;
+    }
+
+    /** What an operator does with etcdctl put. */
+    synchronized void putSlotList(String csv) {
+        slotList = csv;
+        publish();
+    }
+
+    private void publish() {
+        Map<String, String> m = new TreeMap<>();
+        members.forEach((k, v) -> m.put(k, v.address()));
+        for (Backend b : backends) {
+            if (b.events != null) {
+                b.events.membersChanged(m);
+                b.events.slotListChanged(slotList);
+                b.events.everListedChanged(everListed);
+                b.events.ownersChanged(Map.copyOf(owners));
+            }
+        }
+    }
+
+    /** Removes every key of a session, as the service does when it ends. */
+    private void endSession(long session) {
+        members.values().removeIf(v -> v.session() == session);
+        owners.values().removeIf(o -> o.session() == session);
+        publish();
+    }
+
+    final class Backend implements ClusterBackend {
+        volatile Events events;
+        volatile long session;
+        volatile boolean failing;
+
+        @Override
+        public void start(Events events) {
+            synchronized (FakeCluster.this) {
+                this.events = events;
+                backends.add(this);
+                session = sessions.incrementAndGet();
+                events.sessionStarted(session);
+                publish();
+            }
+        }
+
+        private void check(long s) throws Exception {
+            if (failing) {
+                throw new java.io.IOException("service unreachable (test)");
+            }
+            if (s != session || s == 0) {
+                throw new IllegalStateException("session " + s + " is not current");
+            }
+        }
+
+        @Override
+        public void register(long s, String nodeId, String address) throws Exception {
+            synchronized (FakeCluster.this) {
+                check(s);
+                members.put(nodeId, new Member(address, s));
+                publish();
+            }
+        }
+
+        @Override
+        public void createSlotListIfAbsent(String csv) throws Exception {
+            synchronized (FakeCluster.this) {
+                check(session);
+                if (slotList == null) {
+                    slotList = csv;
+                    publish();
+                }
+            }
+        }
+
+        @Override
+        public void recordEverListed(Set<Integer> slots) throws Exception {
+            synchronized (FakeCluster.this) {
+                check(session);
+                Set<Integer> all = new TreeSet<>(slots);
+                if (everListed != null) {
+                    all.addAll(SlotList.parse(everListed));
+                }
+                everListed = SlotList.format(all);
+                publish();
+            }
+        }
+
+        @Override
+        public boolean claimOwner(long s, int slot, String nodeId) throws Exception {
+            synchronized (FakeCluster.this) {
+                check(s);
+                Owner mine = new Owner(nodeId, s);
+                Owner o = owners.putIfAbsent(slot, mine);
+                publish();
+                return o == null || o.equals(mine);
+            }
+        }
+
+        @Override
+        public void releaseOwner(long s, int slot, String nodeId) throws Exception {
+            synchronized (FakeCluster.this) {
+                check(s);
+                if (owners.remove(slot, new Owner(nodeId, s))) {
+                    publish();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (FakeCluster.this) {
+                long s = session;
+                session = 0;
+                backends.remove(this);
+                endSession(s);
+            }
+        }
+
+        /** The backend can no longer renew: it reports the loss; its keys stay until {@link #expire()}. */
+        void loseSession() {
+            long s = session;
+            events.sessionLost(s, "test");
+        }
+
+        /** The service expires the session: its keys vanish. */
+        void expire() {
+            synchronized (FakeCluster.this) {
+                long s = session;
+                session = 0;
+                endSession(s);
+            }
+        }
+
+        /** A new session, as after a reconnect. */
+        void renew() {
+            synchronized (FakeCluster.this) {
+                session = sessions.incrementAndGet();
+                events.sessionStarted(session);
+                publish();
+            }
+        }
+    }
+}

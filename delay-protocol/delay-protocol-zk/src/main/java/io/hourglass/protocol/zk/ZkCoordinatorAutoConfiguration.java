@@ -1,0 +1,31 @@
+package io.hourglass.protocol.zk;
+
+import io.hourglass.core.cluster.ClusterCoordinator;
+import io.hourglass.core.cluster.ClusterSettings;
+import io.hourglass.core.spi.Coordinator;
+import org.apache.curator.framework.CuratorFramework;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@code delay.protocol.type=zookeeper}: slot ownership over ZooKeeper. Backs off when the application declares its
+ * own {@link Coordinator}. Needs the server's {@link ClusterSettings} bean; the engine starts and closes the
+ * coordinator.
+ */
+@AutoConfiguration
+@ConditionalOnClass(CuratorFramework.class)
+@ConditionalOnProperty(name = "delay.protocol.type", havingValue = "zookeeper")
+@EnableConfigurationProperties(ZkProperties.class)
+public class ZkCoordinatorAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(Coordinator.class)
+    public Coordinator zookeeperCoordinator(ClusterSettings settings, ZkProperties properties) {
+        return new ClusterCoordinator(settings, new ZkClusterBackend(properties.connectString(), properties.username(),
+                properties.password(), properties.namespace(), settings));
+    }
+}

@@ -1,0 +1,88 @@
+package io.hourglass.protocol.zk;
+
+import io.hourglass.core.cluster.ClusterCoordinator;
+import io.hourglass.core.cluster.ClusterSettings;
+import io.hourglass.core.engine.StandaloneCoordinator;
+import io.hourglass.core.spi.Coordinator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The auto-configuration alone: no ZooKeeper is contacted (Curator connects on start, which the engine calls). */
+@Timeout(60)
+class ZkCoordinatorAutoConfigurationTest {
+
+    @Configuration(proxyBeanMethods = false)
+    static class Server {
+        @Bean
+        ClusterSettings clusterSettings() {
+            return new ClusterSettings(64, "node-1", "http://127.0.0.1:8080", Duration.ofSeconds(9), Duration.ofSeconds(1));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserCoordinator {
+        @Bean
+        Coordinator myCoordinator() {
+            return new StandaloneCoordinator(8, "mine");
+        }
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ZkCoordinatorAutoConfiguration.class))
+            .withUserConfiguration(Server.class);
+
+    @Test
+    void typeZookeeperGivesTheClusterCoordinatorWithDefaults() {
+        runner.withPropertyValues("delay.protocol.type=zookeeper").run(context -> {
+            assertThat(context).hasSingleBean(Coordinator.class);
+            assertThat(context.getBean(Coordinator.class)).isInstanceOf(ClusterCoordinator.class);
+            ZkProperties p = context.getBean(ZkProperties.class);
+            assertThat(p.endpoints()).containsExactly("127.0.0.1:2181");
+            assertThat(p.namespace()).isEqualTo("hourglass");
+        });
+    }
+
+    @Test
+    void otherTypesLeaveItOut() {
+        runner.run(context -> assertThat(context).doesNotHaveBean(Coordinator.class));
+        runner.withPropertyValues("delay.protocol.type=etcd")
+                .run(context -> assertThat(context).doesNotHaveBean(Coordinator.class));
+    }
+
+    @Test
+    void aUserCoordinatorWins() {
+        runner.withUserConfiguration(UserCoordinator.class).withPropertyValues("delay.protocol.type=zookeeper")
+                .run(context -> assertThat(context.getBean(Coordinator.class)).isInstanceOf(StandaloneCoordinator.class));
+    }
+
+    @Test
+    void settingsAreBound() {
+        runner.withPropertyValues("delay.protocol.type=zookeeper", "delay.protocol.endpoints=a:2181,b:2181",
+                "delay.protocol.username=u", "delay.protocol.password=p", "delay.protocol.namespace=prod").run(context -> {
+            ZkProperties p = context.getBean(ZkProperties.class);
+            assertThat(p.endpoints()).containsExactly("a:2181", "b:2181");
+            assertThat(p.username()).isEqualTo("u");
+            assertThat(p.namespace()).isEqualTo("prod");
+        });
+    }
+
+    @Test
+    void aBadEndpointStopsTheStartNamingTheKey() {
+        runner.withPropertyValues("delay.protocol.type=zookeeper", "delay.protocol.endpoints=http://127.0.0.1:2181")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("delay.protocol.endpoints"));
+    }
+
+    @Test
+    void aBadNamespaceStopsTheStartNamingTheKey() {
+        runner.withPropertyValues("delay.protocol.type=zookeeper", "delay.protocol.namespace=/prod").run(context ->
+                assertThat(context).getFailure().rootCause().hasMessageContaining("delay.protocol.namespace"));
+    }
+}
