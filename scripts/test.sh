@@ -3,9 +3,10 @@
 # unit and contract tests (surefire), then end-to-end tests against the packaged server (failsafe).
 # Arguments go to Maven (e.g. scripts/test.sh -pl delay-store/delay-store-mysql).
 #
-# Real servers (scripts/lib/services.sh and services.d/): MariaDB 10.11 and a Kafka broker process are installed if
-# missing, started for the run on 127.0.0.1 (HOURGLASS_MARIADB_URL/_USER/_PASSWORD, HOURGLASS_KAFKA_BOOTSTRAP tell
-# the tests where) and stopped at exit, also when the run fails.
+# Real servers (scripts/lib/services.sh and services.d/): MariaDB 10.11, a Kafka broker process, etcd 3.4 and
+# ZooKeeper 3.8 are installed if missing, started for the run on 127.0.0.1 (HOURGLASS_MARIADB_URL/_USER/_PASSWORD,
+# HOURGLASS_KAFKA_BOOTSTRAP, HOURGLASS_ETCD_ENDPOINTS, HOURGLASS_ZK_CONNECT tell the tests where) and stopped at
+# exit, also when the run fails.
 # HOURGLASS_SKIP_SERVICES=1 skips all of that; the tests that need a server are then skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,8 @@ if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
     esac
   done
   stop_services() {
+    stop_zookeeper || true
+    stop_etcd || true
     stop_kafka || true
     stop_mariadb || true
     if [ -n "${_hg_services_tmp:-}" ]; then rm -rf "$_hg_services_tmp"; fi
@@ -40,6 +43,11 @@ if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
   echo "scripts/test.sh: MariaDB ready in $(( $(date +%s) - start )) s ($HOURGLASS_MARIADB_URL)"
   start_kafka
   echo "scripts/test.sh: Kafka ready in $(( $(date +%s) - start )) s ($HOURGLASS_KAFKA_BOOTSTRAP)"
+  ensure_etcd_installed
+  ensure_zookeeper_installed
+  start_etcd
+  start_zookeeper
+  echo "scripts/test.sh: etcd and ZooKeeper ready in $(( $(date +%s) - start )) s ($HOURGLASS_ETCD_ENDPOINTS, $HOURGLASS_ZK_CONNECT)"
 fi
 
 ./mvnw -B -ntp verify "$@"

@@ -20,6 +20,10 @@ final class RestClient {
         this.base = base;
     }
 
+    String base() {
+        return base;
+    }
+
     record Response(int status, JsonNode body) {
     }
 

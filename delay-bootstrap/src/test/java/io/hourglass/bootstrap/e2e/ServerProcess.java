@@ -107,6 +107,10 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + httpPort;
     }

@@ -81,6 +81,8 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         }
         this.preloadExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-preloader"));
         this.sweepExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-sweeper"));
+        Gauge.builder("hourglass.slots.owned", coordinator, c -> c.ownedSlots().size())
+                .description("Slots this server owns now (fires and preloads)").register(registry);
         Gauge.builder("hourglass.wheel.size", timer, WheelTimer::size)
                 .description("Messages held in memory (wheel and firing backlog)").register(registry);
         for (int slot = 0; slot < coordinator.slotCount(); slot++) {

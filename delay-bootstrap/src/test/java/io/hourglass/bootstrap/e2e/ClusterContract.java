@@ -1,0 +1,288 @@
+package io.hourglass.bootstrap.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A cluster of server processes (separate JVMs) on one MariaDB database, a coordination service (etcd or ZooKeeper)
+ * and the Kafka broker process, under continuous load with cancels and reschedules: one server is killed with
+ * SIGKILL, a fourth joins, the slot list grows. A checker reading Kafka proves 0 acknowledged messages lost, 0
+ * emitted early, 0 cancelled messages emitted; it reports duplicates and the time from the kill to the dead server's
+ * slots firing again (target/cluster-&lt;coordinator&gt;.txt, quoted in docs/benchmarks.md).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(600)
+abstract class ClusterContract {
+
+    static final int SLOTS = 16;
+    static final String TOKEN = "cluster-test-token";
+
+    @TempDir
+    static Path dir;
+    final String namespace = "hgtest" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    private final String database = "hourglass_cluster_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    private String dbServerUrl;
+    final List<ServerProcess> servers = new CopyOnWriteArrayList<>();
+    /** Server base URL -> ids it acknowledged. */
+    private final Map<String, Set<String>> ackedBy = new ConcurrentHashMap<>();
+    KafkaReader reader;
+
+    /** delay.protocol.type. */
+    abstract String type();
+
+    /** delay.protocol.endpoints (and namespace) for the servers. */
+    abstract List<String> coordinatorArgs();
+
+    /** Writes the cluster's slot list (what an operator does with etcdctl or zkCli). */
+    abstract void writeSlotList(String csv) throws Exception;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        String url = ServerProcess.requiredEnv("HOURGLASS_MARIADB_URL", "start_mariadb");
+        dbServerUrl = url.replaceFirst("^(jdbc:[a-z]+://[^/?]+).*$", "$1");
+        sql("CREATE DATABASE `" + database + "`");
+        reader = new KafkaReader(ServerProcess.requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka"), "demo");
+        for (int i = 1; i <= 3; i++) {
+            servers.add(newServer("n" + i).start());
+        }
+        awaitSlotsCovered(SLOTS);
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        for (ServerProcess s : servers) {
+            s.stop();
+        }
+        if (reader != null) {
+            reader.close();
+        }
+        if (dbServerUrl != null) {
+            sql("DROP DATABASE IF EXISTS `" + database + "`");
+        }
+    }
+
+    ServerProcess newServer(String nodeId) throws IOException {
+        int port = ServerProcess.freePort();
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=" + port,
+                "--spring.profiles.active=mysql",
+                "--spring.datasource.url=" + dbServerUrl + "/" + database + "?connectTimeout=5000&socketTimeout=60000",
+                "--spring.datasource.username=" + env("HOURGLASS_MARIADB_USER", "hourglass"),
+                "--spring.datasource.password=" + env("HOURGLASS_MARIADB_PASSWORD", "hourglass"),
+                "--spring.kafka.bootstrap-servers=" + ServerProcess.requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka"),
+                "--delay.protocol.type=" + type(),
+                "--delay.protocol.slot-count=" + SLOTS,
+                "--delay.protocol.node-id=" + nodeId,
+                "--delay.protocol.ttl=4s",
+                "--delay.protocol.rebalance-delay=500ms",
+                "--delay.protocol.advertised-address=http://127.0.0.1:" + port,
+                "--delay.protocol.internal-token=" + TOKEN,
+                // claims of a killed server are handed back after this long (default 60 s)
+                "--delay.core.claim-timeout=10s"));
+        args.addAll(coordinatorArgs());
+        return new ServerProcess(dir.resolve(nodeId), port, args);
+    }
+
+    /** Waits until the live servers together own {@code expected} slots, none twice. */
+    void awaitSlotsCovered(int expected) {
+        await("slots covered by the live servers").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> servers.stream().filter(ServerProcess::alive).mapToInt(ClusterContract::ownedSlots).sum() == expected);
+    }
+
+    static int ownedSlots(ServerProcess s) {
+        try {
+            RestClient.Response r = new RestClient(s.baseUrl()).call("GET", "/actuator/metrics/hourglass.slots.owned", null);
+            return r.status() == 200 ? r.body().get("measurements").get(0).get("value").asInt() : -1000;
+        } catch (Exception e) {
+            return -1000;
+        }
+    }
+
+    @Test
+    void killAddAndResizeUnderLoad_noAcknowledgedMessageLostNoneEarlyNoCancelledEmitted() throws Exception {
+        Map<String, Long> acknowledged = new ConcurrentHashMap<>(); // id -> deliverAt now in force
+        Set<String> cancelled = ConcurrentHashMap.newKeySet();
+        AtomicLong failedCalls = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> clients = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            clients.add(pool.submit(() -> load(acknowledged, cancelled, failedCalls, stop)));
+        }
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 300);
+
+            // 1. kill -9 one server
+            ServerProcess victim = servers.get(1);
+            Set<Integer> victimSlots = slotsOfMessagesFrom(victim);
+            long killedAt = System.currentTimeMillis();
+            victim.kill9();
+            awaitSlotsCovered(SLOTS);
+            long recoveredAt = System.currentTimeMillis();
+            int before = acknowledged.size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= before + 300);
+
+            // 2. a fourth server joins
+            servers.add(newServer("n4").start());
+            awaitSlotsCovered(SLOTS);
+            int before2 = acknowledged.size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= before2 + 300);
+
+            // 3. the operator grows the slot list
+            writeSlotList(IntStream.range(0, 2 * SLOTS).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+            awaitSlotsCovered(2 * SLOTS);
+            int before3 = acknowledged.size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= before3 + 300);
+
+            stop.set(true);
+            for (Future<?> f : clients) {
+                f.get();
+            }
+
+            // the checker
+            Map<String, Long> mustFire = Map.copyOf(acknowledged);
+            Set<String> mustNotFire = Set.copyOf(cancelled);
+            await("every acknowledged, not cancelled message emitted").atMost(Duration.ofSeconds(180))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        reader.poll();
+                        return reader.byId().keySet().containsAll(mustFire.keySet());
+                    });
+            long settle = System.currentTimeMillis() + 3_000;
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                reader.poll();
+                return System.currentTimeMillis() > settle;
+            });
+            Map<String, List<KafkaReader.Seen>> seen = reader.byId();
+            long early = 0;
+            long duplicates = 0;
+            for (Map.Entry<String, Long> e : mustFire.entrySet()) {
+                List<KafkaReader.Seen> records = seen.get(e.getKey());
+                duplicates += records.size() - 1;
+                for (KafkaReader.Seen s : records) {
+                    if (s.timestamp() < e.getValue() || s.timestamp() < s.deliverAt()) {
+                        early++;
+                    }
+                }
+            }
+            long cancelledEmitted = mustNotFire.stream().filter(seen::containsKey).count();
+            long lost = mustFire.keySet().stream().filter(id -> !seen.containsKey(id)).count();
+            long firstFireOfVictimSlotsAfterKill = seen.values().stream().flatMap(List::stream)
+                    .filter(s -> victimSlots.contains(slotOf(s.id())) && s.timestamp() > killedAt)
+                    .mapToLong(KafkaReader.Seen::timestamp).min().orElse(-1);
+            String report = String.format(
+                    "coordinator=%s servers=3(+1) slots=%d->%d ttl=4s rebalance-delay=500ms%n"
+                            + "acknowledged=%d cancelled=%d lost=%d early=%d cancelledEmitted=%d duplicates=%d failedCalls=%d%n"
+                            + "kill->slots re-owned=%d ms, kill->first fire of the dead server's slots=%d ms%n",
+                    type(), SLOTS, 2 * SLOTS, mustFire.size(), mustNotFire.size(), lost, early, cancelledEmitted,
+                    duplicates, failedCalls.get(), recoveredAt - killedAt,
+                    firstFireOfVictimSlotsAfterKill < 0 ? -1 : firstFireOfVictimSlotsAfterKill - killedAt);
+            System.out.print(report);
+            Files.writeString(Path.of("target", "cluster-" + type() + ".txt"), report);
+
+            assertThat(lost).as("acknowledged messages lost").isZero();
+            assertThat(early).as("messages emitted early").isZero();
+            assertThat(cancelledEmitted).as("cancelled messages emitted").isZero();
+            assertThat(firstFireOfVictimSlotsAfterKill).as("the dead server's slots fire again").isPositive();
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+    }
+
+    /** A client: submits to a random live server, cancels about 1 in 8 and re-times about 1 in 8 of its messages. */
+    private Void load(Map<String, Long> acknowledged, Set<String> cancelled, AtomicLong failed, AtomicBoolean stop) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        List<String> mine = new ArrayList<>();
+        while (!stop.get()) {
+            List<ServerProcess> live = servers.stream().filter(ServerProcess::alive).toList();
+            RestClient rest = new RestClient(live.get(random.nextInt(live.size())).baseUrl());
+            try {
+                int dice = random.nextInt(8);
+                if (dice == 0 && !mine.isEmpty()) {
+                    String id = mine.remove(random.nextInt(mine.size()));
+                    RestClient.Response r = rest.call("DELETE", "/api/v1/messages/" + id, null);
+                    if (r.status() == 200) {
+                        cancelled.add(id);
+                        acknowledged.remove(id);
+                    }
+                } else if (dice == 1 && !mine.isEmpty()) {
+                    String id = mine.get(random.nextInt(mine.size()));
+                    RestClient.Response r = rest.call("PATCH", "/api/v1/messages/" + id,
+                            "{\"delayMs\":" + random.nextLong(1_000, 6_000) + "}");
+                    if (r.status() == 200) {
+                        acknowledged.put(id, r.body().get("deliverAt").asLong());
+                    }
+                } else {
+                    JsonNode body = rest.submit("cluster", random.nextLong(500, 6_000));
+                    String id = body.get("id").asText();
+                    acknowledged.put(id, body.get("deliverAt").asLong());
+                    ackedBy.computeIfAbsent(rest.base(), k -> ConcurrentHashMap.newKeySet()).add(id);
+                    mine.add(id);
+                    if (mine.size() > 200) {
+                        mine.remove(0);
+                    }
+                }
+            } catch (Exception e) {
+                failed.incrementAndGet(); // a server going away: try another one
+            }
+        }
+        return null;
+    }
+
+    /** The slots the victim tagged the messages it acknowledged with (a server writes only to slots it owns). */
+    private Set<Integer> slotsOfMessagesFrom(ServerProcess victim) {
+        Set<Integer> slots = ackedBy.getOrDefault(victim.baseUrl(), Set.of()).stream().map(ClusterContract::slotOf)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(slots).as("slots of the messages the victim acknowledged").isNotEmpty();
+        return slots;
+    }
+
+    static int slotOf(String id) {
+        return (int) ((Long.parseLong(id) >>> 12) & 1023);
+    }
+
+    private void sql(String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection(dbServerUrl + "/", env("HOURGLASS_MARIADB_USER", "hourglass"),
+                env("HOURGLASS_MARIADB_PASSWORD", "hourglass"));
+             Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}

@@ -1,0 +1,34 @@
+package io.hourglass.bootstrap.e2e;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Three (then four) servers on MariaDB + the real etcd of scripts/lib/services.sh, with the Kafka broker process. */
+class EtcdClusterIT extends ClusterContract {
+
+    @Override
+    String type() {
+        return "etcd";
+    }
+
+    private String endpoints() {
+        return ServerProcess.requiredEnv("HOURGLASS_ETCD_ENDPOINTS", "start_etcd");
+    }
+
+    @Override
+    List<String> coordinatorArgs() {
+        return List.of("--delay.protocol.endpoints=" + endpoints(), "--delay.protocol.namespace=/" + namespace);
+    }
+
+    @Override
+    void writeSlotList(String csv) throws Exception {
+        try (Client client = Client.builder().endpoints(endpoints().split(",")).build()) {
+            client.getKVClient().put(ByteSequence.from("/" + namespace + "/delay/slot/all-slot", StandardCharsets.UTF_8),
+                    ByteSequence.from(csv, StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+        }
+    }
+}
