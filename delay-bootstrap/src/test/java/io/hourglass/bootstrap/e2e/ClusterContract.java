@@ -48,6 +48,9 @@ abstract class ClusterContract {
 
     static final int SLOTS = 16;
     static final String TOKEN = "cluster-test-token";
+    /** Lease / session TTL and rebalance delay of the servers; -D to measure failover with other values (docs). */
+    static final String TTL = System.getProperty("hourglass.cluster.ttl", "4s");
+    static final String REBALANCE_DELAY = System.getProperty("hourglass.cluster.rebalance-delay", "500ms");
 
     @TempDir
     static Path dir;
@@ -105,8 +108,8 @@ abstract class ClusterContract {
                 "--delay.protocol.type=" + type(),
                 "--delay.protocol.slot-count=" + SLOTS,
                 "--delay.protocol.node-id=" + nodeId,
-                "--delay.protocol.ttl=4s",
-                "--delay.protocol.rebalance-delay=500ms",
+                "--delay.protocol.ttl=" + TTL,
+                "--delay.protocol.rebalance-delay=" + REBALANCE_DELAY,
                 "--delay.protocol.advertised-address=http://127.0.0.1:" + port,
                 "--delay.protocol.internal-token=" + TOKEN,
                 // claims of a killed server are handed back after this long (default 60 s)
@@ -206,16 +209,16 @@ abstract class ClusterContract {
             long worstLatenessOfTakenOver = takenOver.stream().mapToLong(s -> s.timestamp() - s.deliverAt()).max()
                     .orElse(-1);
             String report = String.format(
-                    "coordinator=%s servers=3(+1) slots=%d->%d ttl=4s rebalance-delay=500ms%n"
+                    "coordinator=%s servers=3(+1) slots=%d->%d ttl=%s rebalance-delay=%s%n"
                             + "acknowledged=%d cancelled=%d lost=%d early=%d cancelledEmitted=%d duplicates=%d failedCalls=%d%n"
                             + "kill->slots re-owned=%d ms, kill->first fire of the dead server's slots=%d ms,"
                             + " worst lateness of their messages due after the kill=%d ms%n",
-                    type(), SLOTS, 2 * SLOTS, mustFire.size(), mustNotFire.size(), lost, early, cancelledEmitted,
+                    type(), SLOTS, 2 * SLOTS, TTL, REBALANCE_DELAY, mustFire.size(), mustNotFire.size(), lost, early, cancelledEmitted,
                     duplicates, failedCalls.get(), recoveredAt - killedAt,
                     firstFireOfVictimSlotsAfterKill < 0 ? -1 : firstFireOfVictimSlotsAfterKill - killedAt,
                     worstLatenessOfTakenOver);
             System.out.print(report);
-            Files.writeString(Path.of("target", "cluster-" + type() + ".txt"), report);
+            Files.writeString(Path.of("target", "cluster-" + type() + "-ttl" + TTL + ".txt"), report);
 
             assertThat(lost).as("acknowledged messages lost").isZero();
             assertThat(early).as("messages emitted early").isZero();
