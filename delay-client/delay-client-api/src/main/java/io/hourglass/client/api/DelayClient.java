@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * The Java SDK of Hourglass: schedule a message for later, read it, cancel it or move its due time.
  *
- * <p>One interface, several transports (REST today, Dubbo later); every implementation behaves the same, which
- * a shared contract test suite checks. Implementations are thread-safe and meant to be shared: build one per
+ * <p>One interface, two transports: {@code HttpDelayClient} (REST) and {@code DubboDelayClient} (the RPC API over
+ * Dubbo Triple); every implementation behaves the same, which a shared contract test suite checks. Implementations are thread-safe and meant to be shared: build one per
  * server (or load balancer) and app, and {@link #close()} it when the application stops.
  *
  * <p>Errors are unchecked and typed, all rooted at {@link DelayClientException}:

@@ -12,6 +12,7 @@
  *   <li>unknown JSON properties are ignored when reading, so servers and clients can evolve independently;</li>
  *   <li>errors are RFC 9457 problem details ({@link io.hourglass.client.api.Problem}).</li>
  * </ul>
- * Plain Java records; the only dependency is {@code jackson-annotations}.
+ * Plain Java records; the only dependency is {@code jackson-annotations}. The RPC API's IDL and its generated
+ * protobuf messages are in {@link io.hourglass.client.api.rpc} (they need the optional {@code protobuf-java}).
  */
 package io.hourglass.client.api;

@@ -1,0 +1,71 @@
+package io.hourglass.exporter.dubbo;
+
+import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.engine.AppDirectory;
+import io.hourglass.core.engine.DelayEngine;
+import io.hourglass.core.engine.DelayService;
+import io.hourglass.core.engine.EngineSettings;
+import io.hourglass.core.engine.StandaloneCoordinator;
+import io.hourglass.core.testing.InMemoryAppStore;
+import io.hourglass.core.testing.InMemoryMessageStore;
+import io.hourglass.core.testing.RecordingEmitter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.Set;
+
+/**
+ * The real engine and service over the core's in-memory fakes (system clock, recording emitter); the exporter comes
+ * in through its auto-configuration. App {@code demo}/{@code demo-secret} owns topic {@code demo}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableAutoConfiguration
+@Import(RpcTestApplication.CoreBeans.class)
+class RpcTestApplication {
+
+    static final String APP = "demo";
+    static final String SECRET = "demo-secret";
+    static final String TOPIC = "demo";
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The core: engine, app directory and service. */
+    @Configuration(proxyBeanMethods = false)
+    static class CoreBeans {
+
+        @Bean
+        InMemoryMessageStore messageStore() {
+            return new InMemoryMessageStore();
+        }
+
+        @Bean(initMethod = "start", destroyMethod = "close")
+        DelayEngine delayEngine(InMemoryMessageStore store) {
+            return new DelayEngine(store, new RecordingEmitter(), new StandaloneCoordinator(64, "rpc-test"),
+                    DelayClock.system(), EngineSettings.defaults(), new SimpleMeterRegistry());
+        }
+
+        @Bean
+        AppDirectory appDirectory() {
+            AppDirectory directory = new AppDirectory(new InMemoryAppStore(), DelayClock.system());
+            directory.ensureApp(APP, SECRET, Set.of(TOPIC));
+            return directory;
+        }
+
+        @Bean
+        DelayService delayService(DelayEngine engine, InMemoryMessageStore store, AppDirectory apps) {
+            return new DelayService(engine, store, apps, DelayClock.system());
+        }
+    }
+}
