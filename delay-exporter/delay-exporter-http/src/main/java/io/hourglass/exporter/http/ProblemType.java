@@ -1,6 +1,7 @@
 package io.hourglass.exporter.http;
 
 import io.hourglass.client.api.Problem;
+import io.hourglass.client.api.ProblemCode;
 import io.hourglass.core.error.DelayException;
 import org.springframework.http.HttpStatus;
 
@@ -15,28 +16,33 @@ import java.net.URI;
  */
 public enum ProblemType {
 
-    VALIDATION_FAILED("validation-failed", HttpStatus.BAD_REQUEST, "Invalid request"),
-    PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large"),
-    MESSAGE_NOT_FOUND("message-not-found", HttpStatus.NOT_FOUND, "Message not found"),
-    INVALID_STATE("invalid-state", HttpStatus.CONFLICT, "Message state does not allow this change"),
-    DUPLICATE("duplicate", HttpStatus.CONFLICT, "Duplicate message"),
-    UNAUTHENTICATED("unauthenticated", HttpStatus.UNAUTHORIZED, "Unauthenticated"),
-    TOPIC_FORBIDDEN("topic-forbidden", HttpStatus.FORBIDDEN, "Topic not allowed"),
-    STORE_UNAVAILABLE("store-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Store unavailable"),
-    OVERLOADED("overloaded", HttpStatus.SERVICE_UNAVAILABLE, "Overloaded"),
+    // the codes both APIs report: code, status and title from the one table of delay-client-api
+    VALIDATION_FAILED(ProblemCode.VALIDATION_FAILED),
+    PAYLOAD_TOO_LARGE(ProblemCode.PAYLOAD_TOO_LARGE),
+    MESSAGE_NOT_FOUND(ProblemCode.MESSAGE_NOT_FOUND),
+    INVALID_STATE(ProblemCode.INVALID_STATE),
+    DUPLICATE(ProblemCode.DUPLICATE),
+    UNAUTHENTICATED(ProblemCode.UNAUTHENTICATED),
+    TOPIC_FORBIDDEN(ProblemCode.TOPIC_FORBIDDEN),
+    STORE_UNAVAILABLE(ProblemCode.STORE_UNAVAILABLE),
+    OVERLOADED(ProblemCode.OVERLOADED),
 
     MALFORMED_JSON("malformed-json", HttpStatus.BAD_REQUEST, "Malformed JSON"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
     METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
     NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
-    BAD_REQUEST("bad-request", HttpStatus.BAD_REQUEST, "Bad request"),
-    INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+    BAD_REQUEST(ProblemCode.BAD_REQUEST),
+    INTERNAL_ERROR(ProblemCode.INTERNAL_ERROR);
 
     private final String code;
     private final HttpStatus status;
     private final String title;
     private final URI type;
+
+    ProblemType(ProblemCode shared) {
+        this(shared.code(), HttpStatus.valueOf(shared.httpStatus()), shared.title());
+    }
 
     ProblemType(String code, HttpStatus status, String title) {
         this.code = code;
