@@ -7,6 +7,8 @@ import io.hourglass.client.api.BatchSubmitRequest;
 import io.hourglass.client.api.BatchSubmitResponse;
 import io.hourglass.client.api.CancelResponse;
 import io.hourglass.client.api.DelayClient;
+import io.hourglass.client.api.DelayClientBuilder;
+import io.hourglass.client.api.RetryPolicy;
 import io.hourglass.client.api.DelayClientException;
 import io.hourglass.client.api.MessageView;
 import io.hourglass.client.api.Problem;
@@ -72,13 +74,13 @@ public final class HttpDelayClient implements DelayClient {
 
     private HttpDelayClient(Builder b) {
         this.baseUrl = stripTrailingSlash(Objects.requireNonNull(b.baseUrl, "baseUrl"));
-        this.appKey = Objects.requireNonNull(b.appKey, "appKey");
-        this.appSecret = Objects.requireNonNull(b.appSecret, "appSecret");
-        this.requestTimeout = b.requestTimeout;
-        this.retryPolicy = new RetryPolicy(b.maxRetries, b.initialBackoff, b.maxBackoff);
+        this.appKey = b.appKey();
+        this.appSecret = b.appSecret();
+        this.requestTimeout = b.requestTimeout();
+        this.retryPolicy = b.retryPolicy();
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(b.connectTimeout)
+                .connectTimeout(b.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         this.json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -238,16 +240,9 @@ public final class HttpDelayClient implements DelayClient {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    /** Settings of an {@link HttpDelayClient}. */
-    public static final class Builder {
+    /** Settings of an {@link HttpDelayClient}: the shared ones of {@link DelayClientBuilder} plus the server's URL. */
+    public static final class Builder extends DelayClientBuilder<Builder> {
         private String baseUrl;
-        private String appKey;
-        private String appSecret;
-        private Duration connectTimeout = Duration.ofSeconds(5);
-        private Duration requestTimeout = Duration.ofSeconds(30);
-        private int maxRetries = 3;
-        private Duration initialBackoff = Duration.ofMillis(100);
-        private Duration maxBackoff = Duration.ofSeconds(2);
 
         private Builder() {
         }
@@ -258,61 +253,9 @@ public final class HttpDelayClient implements DelayClient {
             return this;
         }
 
-        /** The app, sent as {@code X-App-Key}; required. */
-        public Builder appKey(String appKey) {
-            this.appKey = appKey;
-            return this;
-        }
-
-        /** The app's secret, sent as {@code X-App-Secret}; required. */
-        public Builder appSecret(String appSecret) {
-            this.appSecret = appSecret;
-            return this;
-        }
-
-        /** How long to wait for a TCP connection (default 5 s). */
-        public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = positive(connectTimeout, "connectTimeout");
-            return this;
-        }
-
-        /** How long to wait for the answer of one attempt (default 30 s). */
-        public Builder requestTimeout(Duration requestTimeout) {
-            this.requestTimeout = positive(requestTimeout, "requestTimeout");
-            return this;
-        }
-
-        /** Retries after the first attempt, of retryable failures only (default 3; 0 = never retry). */
-        public Builder maxRetries(int maxRetries) {
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-            }
-            this.maxRetries = maxRetries;
-            return this;
-        }
-
-        /** The wait before the first retry, doubled for each further one (default 100 ms), with jitter. */
-        public Builder initialBackoff(Duration initialBackoff) {
-            this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
-            return this;
-        }
-
-        /** The cap of the wait between two retries (default 2 s). */
-        public Builder maxBackoff(Duration maxBackoff) {
-            this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
-            return this;
-        }
-
         /** @throws NullPointerException when {@code baseUrl}, {@code appKey} or {@code appSecret} is missing */
         public HttpDelayClient build() {
             return new HttpDelayClient(this);
-        }
-
-        private static Duration positive(Duration d, String name) {
-            if (d == null || d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 }
