@@ -150,8 +150,8 @@ abstract class ClusterContract {
             // 1. kill -9 one server
             ServerProcess victim = servers.get(1);
             Set<Integer> victimSlots = slotsOfMessagesFrom(victim);
-            long killedAt = System.currentTimeMillis();
             victim.kill9();
+            long killedAt = System.currentTimeMillis(); // after the process is gone: nothing later is the victim's
             awaitSlotsCovered(SLOTS);
             long recoveredAt = System.currentTimeMillis();
             int before = acknowledged.size();
