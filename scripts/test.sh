@@ -3,9 +3,10 @@
 # unit and contract tests (surefire), then end-to-end tests against the packaged server (failsafe).
 # Arguments go to Maven (e.g. scripts/test.sh -pl delay-store/delay-store-mysql).
 #
-# Real servers (scripts/lib/services.sh and services.d/): MariaDB 10.11, a Kafka broker process, etcd 3.4 and
-# ZooKeeper 3.8 are installed if missing, started for the run on 127.0.0.1 (HOURGLASS_MARIADB_URL/_USER/_PASSWORD,
-# HOURGLASS_KAFKA_BOOTSTRAP, HOURGLASS_ETCD_ENDPOINTS, HOURGLASS_ZK_CONNECT tell the tests where) and stopped at
+# Real servers (scripts/lib/services.sh and services.d/): MariaDB 10.11, a Kafka broker process, etcd 3.4,
+# ZooKeeper 3.8 and Cassandra 5.0 (its own JVM) are installed if missing, started for the run on 127.0.0.1 (HOURGLASS_MARIADB_URL/_USER/_PASSWORD,
+# HOURGLASS_KAFKA_BOOTSTRAP, HOURGLASS_ETCD_ENDPOINTS, HOURGLASS_ZK_CONNECT, HOURGLASS_CASSANDRA_CONTACT tell the tests
+# where) and stopped at
 # exit, also when the run fails.
 # HOURGLASS_SKIP_SERVICES=1 skips all of that; the tests that need a server are then skipped.
 set -euo pipefail
@@ -29,6 +30,7 @@ if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
     esac
   done
   stop_services() {
+    stop_cassandra || true
     stop_zookeeper || true
     stop_etcd || true
     stop_kafka || true
@@ -43,6 +45,9 @@ if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
   echo "scripts/test.sh: MariaDB ready in $(( $(date +%s) - start )) s ($HOURGLASS_MARIADB_URL)"
   start_kafka
   echo "scripts/test.sh: Kafka ready in $(( $(date +%s) - start )) s ($HOURGLASS_KAFKA_BOOTSTRAP)"
+  ensure_cassandra_installed
+  start_cassandra
+  echo "scripts/test.sh: Cassandra ready in $(( $(date +%s) - start )) s ($HOURGLASS_CASSANDRA_CONTACT)"
   ensure_etcd_installed
   ensure_zookeeper_installed
   start_etcd

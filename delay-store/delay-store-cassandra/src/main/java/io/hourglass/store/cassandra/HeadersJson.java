@@ -1,0 +1,45 @@
+package io.hourglass.store.cassandra;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Headers as a JSON object in the {@code headers} column (the MySQL store's format); {@code null} when there are
+ * none. JSON rather than a CQL {@code map<text, text>}, which would sort the keys: headers are emitted in the
+ * client's order. A private mapper, so that the application's Jackson customizations never change the format.
+ */
+final class HeadersJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, String>> TYPE = new TypeReference<>() {
+    };
+
+    private HeadersJson() {
+    }
+
+    static String encode(Map<String, String> headers) {
+        if (headers == null || headers.isEmpty()) {
+            return null;
+        }
+        try {
+            return MAPPER.writeValueAsString(headers);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("headers cannot be written as JSON", e);
+        }
+    }
+
+    static Map<String, String> decode(String json) {
+        if (json == null || json.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return MAPPER.readValue(json, TYPE);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("headers column holds invalid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}
