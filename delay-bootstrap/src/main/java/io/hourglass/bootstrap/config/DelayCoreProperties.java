@@ -57,11 +57,12 @@ public record DelayCoreProperties(
         @DefaultValue("4") @Min(1) @Max(256) int fireThreads,
         @DefaultValue("1000") @Min(1) @Max(10_000) int writeBatchSize,
         @DefaultValue("100000") @Min(1) int writeQueueCapacity,
+        @DefaultValue("1") @Min(1) @Max(64) int writeThreads,
         @NotNull @DefaultValue("1s") @DurationMin(millis = 0) Duration lateThreshold) {
 
     EngineSettings toSettings() {
         return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts, retryInitialBackoff,
                 retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize, maxInMemory, sweepInterval,
-                sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity, lateThreshold);
+                sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity, writeThreads, lateThreshold);
     }
 }

@@ -71,7 +71,8 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         this.timer = new WheelTimer(clock, "hourglass-wheel");
         this.preloader = new Preloader(store, timer, coordinator, settings, clock);
         this.sweeper = new Sweeper(store, timer, coordinator, settings, clock, metrics);
-        this.committer = new GroupCommitter(store, settings.writeBatchSize(), settings.writeQueueCapacity(), metrics,
+        this.committer = new GroupCommitter(store, settings.writeBatchSize(), settings.writeQueueCapacity(),
+                settings.writeThreads(), metrics,
                 this::assignIds, this::afterCommit, "hourglass-writer");
         this.recorders = Executors.newFixedThreadPool(settings.fireThreads(), named("hourglass-recorder"));
         Semaphore inFlight = new Semaphore(settings.fireThreads() * 2);

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param fireThreads         concurrent firing batches
  * @param writeBatchSize      messages per group commit
  * @param writeQueueCapacity  submits waiting for a commit before new ones are refused (503)
+ * @param writeThreads        group commits in flight at once: 1 suits a store with fast commits (H2, MySQL); a store
+ *                            whose insert takes several round trips (Cassandra) needs several
  * @param lateThreshold       a fire later than this after its due time counts as late
  */
 public record EngineSettings(
@@ -45,6 +47,7 @@ public record EngineSettings(
         int fireThreads,
         int writeBatchSize,
         int writeQueueCapacity,
+        int writeThreads,
         Duration lateThreshold) {
 
     public EngineSettings {
@@ -67,6 +70,7 @@ public record EngineSettings(
         positive("fireThreads", fireThreads);
         positive("writeBatchSize", writeBatchSize);
         positive("writeQueueCapacity", writeQueueCapacity);
+        positive("writeThreads", writeThreads);
     }
 
     /** The documented defaults. */
@@ -76,7 +80,7 @@ public record EngineSettings(
                 Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMillis(100),
                 Duration.ofSeconds(1), 2000, 5_000_000,
                 Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
-                500, 4, 1000, 100_000, Duration.ofSeconds(1));
+                500, 4, 1000, 100_000, 1, Duration.ofSeconds(1));
     }
 
     private static void positive(String name, int value) {
@@ -99,6 +103,10 @@ public record EngineSettings(
 
     public EngineSettings withMaxInMemory(int cap, int batchSize) {
         return toBuilder().maxInMemory(cap).preloadBatchSize(batchSize).build();
+    }
+
+    public EngineSettings withWriteThreads(int threads) {
+        return toBuilder().writeThreads(threads).build();
     }
 
     Builder toBuilder() {
@@ -125,6 +133,7 @@ public record EngineSettings(
         private int fireThreads;
         private int writeBatchSize;
         private int writeQueueCapacity;
+        private int writeThreads;
         private Duration lateThreshold;
 
         private Builder(EngineSettings s) {
@@ -146,6 +155,7 @@ public record EngineSettings(
             fireThreads = s.fireThreads;
             writeBatchSize = s.writeBatchSize;
             writeQueueCapacity = s.writeQueueCapacity;
+            writeThreads = s.writeThreads;
             lateThreshold = s.lateThreshold;
         }
 
@@ -189,6 +199,11 @@ public record EngineSettings(
             return this;
         }
 
+        Builder writeThreads(int v) {
+            writeThreads = v;
+            return this;
+        }
+
         Builder claimTimeout(Duration v) {
             claimTimeout = v;
             return this;
@@ -198,7 +213,7 @@ public record EngineSettings(
             return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts,
                     retryInitialBackoff, retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize,
                     maxInMemory, sweepInterval, sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize,
-                    writeQueueCapacity, lateThreshold);
+                    writeQueueCapacity, writeThreads, lateThreshold);
         }
     }
 }

@@ -26,8 +26,10 @@ import java.util.function.Function;
  * <p>No artificial linger: while one commit runs, the next submits queue up and form the next batch, so a lone
  * submit pays one commit and a crowd shares one. (A short linger was measured and did not grow batches on the REST
  * path: clients were CPU-bound between requests, not waiting at the queue.) Each commit's messages get one slot and
- * their ids here, so a commit's rows share their index pages. Idempotency keys are resolved on the single writer thread:
+ * their ids here, so a commit's rows share their index pages. Idempotency keys are resolved on the writer thread:
  * a key seen before (in the store or earlier in the same batch) answers with the first message and creates nothing.
+ * One writer by default; {@code delay.core.write-threads} runs several for stores whose insert costs several round
+ * trips (Cassandra). Two commits racing for one key are settled by the store's uniqueness, as two servers are.
  */
 final class GroupCommitter implements AutoCloseable {
 
@@ -39,10 +41,21 @@ final class GroupCommitter implements AutoCloseable {
     private final Function<List<NewMessage>, List<DelayMessage>> assignIds;
     private final Consumer<List<DelayMessage>> afterCommit;
     private final DelayMetrics metrics;
-    private final Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
 
     GroupCommitter(MessageStore store, int maxBatch, int capacity, DelayMetrics metrics,
+                   Function<List<NewMessage>, List<DelayMessage>> assignIds,
+                   Consumer<List<DelayMessage>> afterCommit, String threadName) {
+        this(store, maxBatch, capacity, 1, metrics, assignIds, afterCommit, threadName);
+    }
+
+    /**
+     * @param threads commits in flight at once, each on its own writer thread taking the next batch from the queue.
+     *                Concurrent commits are independent: an idempotency key raced between two of them is settled like
+     *                a race between two servers (the store refuses the second, which is then resolved alone).
+     */
+    GroupCommitter(MessageStore store, int maxBatch, int capacity, int threads, DelayMetrics metrics,
                    Function<List<NewMessage>, List<DelayMessage>> assignIds,
                    Consumer<List<DelayMessage>> afterCommit, String threadName) {
         this.store = store;
@@ -51,12 +64,15 @@ final class GroupCommitter implements AutoCloseable {
         this.metrics = metrics;
         this.assignIds = assignIds;
         this.afterCommit = afterCommit;
-        this.writer = new Thread(this::run, threadName);
-        this.writer.setDaemon(true);
+        for (int i = 0; i < threads; i++) {
+            Thread writer = new Thread(this::run, threads == 1 ? threadName : threadName + "-" + i);
+            writer.setDaemon(true);
+            writers.add(writer);
+        }
     }
 
     void start() {
-        writer.start();
+        writers.forEach(Thread::start);
     }
 
     CompletableFuture<SubmitResult> submit(NewMessage message) {
@@ -225,8 +241,11 @@ final class GroupCommitter implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try {
-            writer.join(TimeUnit.SECONDS.toMillis(10));
+            for (Thread writer : writers) {
+                writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

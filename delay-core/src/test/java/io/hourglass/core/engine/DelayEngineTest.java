@@ -228,4 +228,38 @@ class DelayEngineTest {
         await().until(() -> stateOf(m) == MessageState.DELIVERED);
         assertThatThrownBy(() -> service.cancel("app", m.idString())).isInstanceOf(InvalidStateException.class);
     }
+
+    @Test
+    void concurrentWritersAcknowledgeEveryMessageAndKeepIdempotencyKeysUnique() throws Exception {
+        start(EngineSettings.defaults().withWriteThreads(4));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<SubmitResult>> keyed = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<SubmitResult>> plain = new java.util.ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                String key = "k-" + (i % 20);
+                keyed.add(pool.submit(() -> service.submit("app",
+                        new SubmitCommand("t", null, "p", Map.of(), 60_000L, null, null), key).join()));
+                plain.add(pool.submit(() -> service.submit("app",
+                        new SubmitCommand("t", null, "p", Map.of(), 60_000L, null, null), null).join()));
+            }
+            Map<String, java.util.Set<Long>> idsByKey = new java.util.HashMap<>();
+            int created = 0;
+            for (java.util.concurrent.Future<SubmitResult> f : keyed) {
+                SubmitResult r = f.get();
+                idsByKey.computeIfAbsent(r.message().idempotencyKey(), k -> new java.util.HashSet<>()).add(r.message().id());
+                created += r.created() ? 1 : 0;
+            }
+            assertThat(idsByKey).hasSize(20).allSatisfy((k, ids) -> assertThat(ids).as("ids answered for " + k).hasSize(1));
+            assertThat(created).as("messages created for 20 keys").isEqualTo(20);
+            java.util.Set<Long> plainIds = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<SubmitResult> f : plain) {
+                plainIds.add(f.get().message().id());
+            }
+            assertThat(plainIds).hasSize(400);
+            assertThat(plainIds).allSatisfy(id -> assertThat(store.get(id)).isPresent());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
