@@ -1,5 +1,6 @@
 package io.hourglass.bootstrap.archive;
 
+import io.hourglass.bootstrap.e2e.MariaDbTestDatabase;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,14 +15,10 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -40,20 +37,13 @@ class ClusteredQuartzTest {
     static final AtomicInteger RUNNING = new AtomicInteger();
     static final AtomicInteger OVERLAPS = new AtomicInteger();
 
-    private final String database = "hourglass_quartz_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    private String serverUrl;
+    private MariaDbTestDatabase database;
     private final List<Scheduler> schedulers = new ArrayList<>();
 
     @BeforeEach
     void migrate() throws Exception {
-        String url = System.getenv("HOURGLASS_MARIADB_URL");
-        if (url == null || url.isBlank()) {
-            throw new IllegalStateException("HOURGLASS_MARIADB_URL is not set: scripts/test.sh starts MariaDB and sets it;"
-                    + " by hand: bash scripts/lib/services.sh start_mariadb && eval \"$(bash scripts/lib/services.sh mariadb_env)\"");
-        }
-        serverUrl = url.replaceFirst("^(jdbc:[a-z]+://[^/?]+).*$", "$1");
-        execute("CREATE DATABASE `" + database + "`");
-        Flyway.configure().dataSource(serverUrl + "/" + database, user(), password()).load().migrate();
+        database = MariaDbTestDatabase.create("hourglass_quartz_", 10);
+        Flyway.configure().dataSource(database.url(), database.user(), database.password()).load().migrate();
         RUNS.clear();
         RUNNING.set(0);
         OVERLAPS.set(0);
@@ -64,8 +54,8 @@ class ClusteredQuartzTest {
         for (Scheduler s : schedulers) {
             s.shutdown(true);
         }
-        if (serverUrl != null) {
-            execute("DROP DATABASE IF EXISTS `" + database + "`");
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -83,9 +73,9 @@ class ClusteredQuartzTest {
         p.put("org.quartz.jobStore.dataSource", ds);
         p.put("org.quartz.dataSource." + ds + ".provider", "hikaricp");
         p.put("org.quartz.dataSource." + ds + ".driver", "org.mariadb.jdbc.Driver");
-        p.put("org.quartz.dataSource." + ds + ".URL", serverUrl + "/" + database);
-        p.put("org.quartz.dataSource." + ds + ".user", user());
-        p.put("org.quartz.dataSource." + ds + ".password", password());
+        p.put("org.quartz.dataSource." + ds + ".URL", database.url());
+        p.put("org.quartz.dataSource." + ds + ".user", database.user());
+        p.put("org.quartz.dataSource." + ds + ".password", database.password());
         p.put("org.quartz.dataSource." + ds + ".maxConnections", "4");
         StdSchedulerFactory factory = new StdSchedulerFactory(p);
         Scheduler s = factory.getScheduler();
@@ -144,22 +134,5 @@ class ClusteredQuartzTest {
                 return "?";
             }
         }
-    }
-
-    private void execute(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(serverUrl + "/", user(), password());
-             Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static String user() {
-        String u = System.getenv("HOURGLASS_MARIADB_USER");
-        return u == null ? "hourglass" : u;
-    }
-
-    private static String password() {
-        String p = System.getenv("HOURGLASS_MARIADB_PASSWORD");
-        return p == null ? "hourglass" : p;
     }
 }

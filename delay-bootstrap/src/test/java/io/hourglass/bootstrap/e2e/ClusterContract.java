@@ -11,9 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +52,7 @@ abstract class ClusterContract {
     @TempDir
     static Path dir;
     final String namespace = "hgtest" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    private final String database = "hourglass_cluster_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    private String dbServerUrl;
+    private MariaDbTestDatabase database;
     final List<ServerProcess> servers = new CopyOnWriteArrayList<>();
     /** Server base URL -> ids it acknowledged. */
     private final Map<String, Set<String>> ackedBy = new ConcurrentHashMap<>();
@@ -73,9 +69,7 @@ abstract class ClusterContract {
 
     @BeforeAll
     void startCluster() throws Exception {
-        String url = ServerProcess.requiredEnv("HOURGLASS_MARIADB_URL", "start_mariadb");
-        dbServerUrl = url.replaceFirst("^(jdbc:[a-z]+://[^/?]+).*$", "$1");
-        sql("CREATE DATABASE `" + database + "`");
+        database = MariaDbTestDatabase.create("hourglass_cluster_", 8);
         reader = new KafkaReader(ServerProcess.requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka"), "demo");
         for (int i = 1; i <= 3; i++) {
             servers.add(newServer("n" + i).start());
@@ -91,8 +85,8 @@ abstract class ClusterContract {
         if (reader != null) {
             reader.close();
         }
-        if (dbServerUrl != null) {
-            sql("DROP DATABASE IF EXISTS `" + database + "`");
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -101,9 +95,6 @@ abstract class ClusterContract {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + port,
                 "--spring.profiles.active=mysql",
-                "--spring.datasource.url=" + dbServerUrl + "/" + database + "?connectTimeout=5000&socketTimeout=60000",
-                "--spring.datasource.username=" + env("HOURGLASS_MARIADB_USER", "hourglass"),
-                "--spring.datasource.password=" + env("HOURGLASS_MARIADB_PASSWORD", "hourglass"),
                 "--spring.kafka.bootstrap-servers=" + ServerProcess.requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka"),
                 "--delay.protocol.type=" + type(),
                 "--delay.protocol.slot-count=" + SLOTS,
@@ -114,6 +105,7 @@ abstract class ClusterContract {
                 "--delay.protocol.internal-token=" + TOKEN,
                 // claims of a killed server are handed back after this long (default 60 s)
                 "--delay.core.claim-timeout=10s"));
+        args.addAll(database.serverArgs());
         args.addAll(coordinatorArgs());
         return new ServerProcess(dir.resolve(nodeId), port, args);
     }
@@ -280,18 +272,5 @@ abstract class ClusterContract {
 
     static int slotOf(String id) {
         return (int) ((Long.parseLong(id) >>> 12) & 1023);
-    }
-
-    private void sql(String statement) throws Exception {
-        try (Connection c = DriverManager.getConnection(dbServerUrl + "/", env("HOURGLASS_MARIADB_USER", "hourglass"),
-                env("HOURGLASS_MARIADB_PASSWORD", "hourglass"));
-             Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
-    }
-
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
     }
 }
