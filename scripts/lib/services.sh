@@ -63,6 +63,19 @@ _hg_port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Waits (up to 30 s each) until nothing accepts connections on the given ports any more. A stop calls it after its
+# process is gone: the leader of a killed process shows as a zombie while its other threads still exit and hold its
+# sockets, so a restart on the same ports right after would find them taken.
+_hg_await_ports_released() {
+  local port deadline
+  for port in "$@"; do
+    deadline=$((SECONDS + 30))
+    while _hg_port_open "$port" && [ "$SECONDS" -lt "$deadline" ]; do
+      sleep 0.1
+    done
+  done
+}
+
 # The PID recorded by start_mariadb, if that process is alive and is the mariadbd of our datadir.
 _hg_mariadb_pid() {
   local dir pid cmdline
@@ -237,6 +250,7 @@ stop_mariadb() {
   done
   wait "$pid" 2>/dev/null || true
   rm -f "$dir/mariadbd.pid"
+  _hg_await_ports_released $(cat "$dir/port" 2>/dev/null)
   _hg_log "MariaDB (pid $pid) stopped (SIG$signal)"
 }
 
@@ -251,7 +265,8 @@ restart_mariadb() {
 }
 
 # Other servers (Kafka, Cassandra, etcd, ZooKeeper) live in services.d/<name>.sh, one file each, sourced here so that
-# they share the helpers above (_hg_services_base, _hg_port_open, _hg_log, ensure_apt_updated). Each offers
+# they share the helpers above (_hg_services_base, _hg_port_open, _hg_await_ports_released, _hg_log,
+# ensure_apt_updated). Each offers
 # ensure_<name>_installed, start_<name>, stop_<name> [--kill], restart_<name> [--kill], <name>_running, <name>_env.
 for _hg_service_file in "$_HG_REPO_ROOT"/scripts/lib/services.d/*.sh; do
   [ -e "$_hg_service_file" ] || continue

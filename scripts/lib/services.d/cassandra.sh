@@ -304,15 +304,7 @@ stop_cassandra() {
   done
   wait "$pid" 2>/dev/null || true
   rm -f "$dir/cassandra.pid"
-  # The leader of a killed JVM shows as a zombie while its other threads still exit and hold the sockets: wait until
-  # its ports are free, so that a restart on the same ports does not find them taken.
-  local port
-  for port in $(cat "$dir/port" "$dir/storage-port" 2>/dev/null); do
-    deadline=$((SECONDS + 30))
-    while _hg_port_open "$port" && [ "$SECONDS" -lt "$deadline" ]; do
-      sleep 0.1
-    done
-  done
+  _hg_await_ports_released $(cat "$dir/port" "$dir/storage-port" 2>/dev/null)
   _hg_log "Cassandra (pid $pid) stopped (SIG$signal)"
 }
 

@@ -159,6 +159,7 @@ stop_etcd() {
   done
   wait "$pid" 2>/dev/null || true
   rm -f "$dir/etcd.pid"
+  _hg_await_ports_released $(cat "$dir/port" "$dir/peer-port" 2>/dev/null)
   _hg_log "etcd (pid $pid) stopped (SIG$signal)"
 }
 

@@ -225,6 +225,7 @@ stop_kafka() {
   done
   wait "$pid" 2>/dev/null || true
   rm -f "$dir/kafka.pid"
+  _hg_await_ports_released $(cat "$dir/port" "$dir/controller-port" 2>/dev/null)
   _hg_log "Kafka (pid $pid) stopped (SIG$signal)"
 }
 

@@ -166,6 +166,7 @@ stop_zookeeper() {
   done
   wait "$pid" 2>/dev/null || true
   rm -f "$dir/zookeeper.pid"
+  _hg_await_ports_released $(cat "$dir/port" 2>/dev/null)
   _hg_log "ZooKeeper (pid $pid) stopped (SIG$signal)"
 }
 
