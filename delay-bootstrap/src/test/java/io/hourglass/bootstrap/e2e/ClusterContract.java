@@ -82,6 +82,17 @@ abstract class ClusterContract {
         for (ServerProcess s : servers) {
             s.stop();
         }
+        // keep the servers' logs for a failed run's diagnosis (the temporary directory is deleted after the class)
+        Path logs = Path.of("target", "cluster-logs-" + type());
+        Files.createDirectories(logs);
+        try (var nodes = Files.list(dir)) {
+            for (Path node : nodes.toList()) {
+                Path log = node.resolve("server.log");
+                if (Files.exists(log)) {
+                    Files.copy(log, logs.resolve(node.getFileName() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
         if (reader != null) {
             reader.close();
         }
@@ -169,11 +180,15 @@ abstract class ClusterContract {
             // the checker
             Map<String, Long> mustFire = Map.copyOf(acknowledged);
             Set<String> mustNotFire = Set.copyOf(cancelled);
-            await("every acknowledged, not cancelled message emitted").atMost(Duration.ofSeconds(180))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> {
-                        reader.poll();
-                        return reader.byId().keySet().containsAll(mustFire.keySet());
-                    });
+            try {
+                await("every acknowledged, not cancelled message emitted").atMost(Duration.ofSeconds(180))
+                        .pollInterval(Duration.ofMillis(100)).until(() -> {
+                            reader.poll();
+                            return reader.byId().keySet().containsAll(mustFire.keySet());
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("acknowledged messages not emitted: " + describeMissing(mustFire.keySet()), e);
+            }
             long settle = System.currentTimeMillis() + 3_000;
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 reader.poll();
@@ -220,6 +235,28 @@ abstract class ClusterContract {
             stop.set(true);
             pool.shutdownNow();
         }
+    }
+
+    /** The messages not seen on Kafka, as a live server reads them (state, slot, due time), for the failure message. */
+    private String describeMissing(Set<String> mustFire) {
+        Set<String> seen = reader.byId().keySet();
+        List<String> missing = mustFire.stream().filter(id -> !seen.contains(id)).sorted().toList();
+        ServerProcess live = servers.stream().filter(ServerProcess::alive).findFirst().orElseThrow();
+        RestClient rest = new RestClient(live.baseUrl());
+        StringBuilder out = new StringBuilder(missing.size() + " of " + mustFire.size() + "; first ones:");
+        for (String id : missing.subList(0, Math.min(20, missing.size()))) {
+            String state;
+            try {
+                JsonNode body = rest.call("GET", "/api/v1/messages/" + id, null).body();
+                state = body.path("state").asText() + " deliverAt=" + body.path("deliverAt").asLong()
+                        + " attempts=" + body.path("attempts").asInt();
+            } catch (Exception e) {
+                state = "unreadable: " + e;
+            }
+            out.append("\n  ").append(id).append(" slot=").append(slotOf(id)).append(' ').append(state);
+        }
+        return out.append("\n(server logs: ").append(dir).append("/n*/server.log, kept in target/cluster-logs-")
+                .append(type()).append(')').toString();
     }
 
     /** A client: submits to a random live server, cancels about 1 in 8 and re-times about 1 in 8 of its messages. */
