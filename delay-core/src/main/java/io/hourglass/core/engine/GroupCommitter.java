@@ -120,7 +120,13 @@ final class GroupCommitter implements AutoCloseable {
         if (toInsert.isEmpty()) {
             return;
         }
-        List<DelayMessage> messages = assign(toInsert);
+        List<DelayMessage> messages;
+        try {
+            messages = assign(toInsert); // refused while this server owns no slot (joining, or all slots revoked)
+        } catch (RuntimeException e) {
+            fail(toInsert, e);
+            return;
+        }
         try {
             long start = System.nanoTime();
             store.insert(messages);

@@ -222,6 +222,23 @@ class DelayEngineTest {
     }
 
     @Test
+    void whileOwningNoSlotSubmitsAreRefusedAsOverloadedAndEveryCallerIsAnswered() {
+        start();
+        engine.slotsRevoked(Set.of(0, 1, 2, 3, 4, 5, 6, 7));
+        SubmitCommand cmd = new SubmitCommand("t", null, "p", Map.of(), 5_000L, null, null);
+        List<java.util.concurrent.CompletableFuture<SubmitResult>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) { // repeats of one key in a commit wait on its first: they must be answered too
+            calls.add(service.submit("app", cmd, i % 2 == 0 ? "same-key" : null));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.stream().allMatch(java.util.concurrent.CompletableFuture::isDone));
+        assertThat(calls).allSatisfy(f -> assertThat(f).failsWithin(Duration.ZERO).withThrowableOfType(
+                java.util.concurrent.ExecutionException.class).withCauseInstanceOf(io.hourglass.core.error.OverloadedException.class));
+        assertThat(store.all()).isEmpty();
+        assertThat(registry.counter("hourglass.loop.errors", "loop", "group-commit").count())
+                .as("an expected refusal is not a writer failure").isZero();
+    }
+
+    @Test
     void cancelOfADeliveredMessageIsRefused() {
         start();
         DelayMessage m = submit(0);
