@@ -87,10 +87,12 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         Gauge.builder("hourglass.wheel.size", timer, WheelTimer::size)
                 .description("Messages held in memory (wheel and firing backlog)").register(registry);
         for (int slot = 0; slot < coordinator.slotCount(); slot++) {
-            int s = slot;
-            Gauge.builder("hourglass.slot.backlog", backlog, b -> b.get(s)).tag("slot", Integer.toString(slot))
-                    .description("SCHEDULED messages of an owned slot (refreshed every 30 s)").register(registry);
+            registerBacklogGauge(slot);
         }
+    }
+
+    private void registerBacklogGauge(int slot) {
+        metrics.slotBacklog(slot, backlog);
     }
 
     public void start() {
@@ -178,6 +180,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
     @Override
     public void slotsAssigned(Set<Integer> slots) {
         writableSlots.set(coordinator.writableSlots().stream().mapToInt(Integer::intValue).sorted().toArray());
+        slots.forEach(this::registerBacklogGauge);
         if (!slots.isEmpty()) {
             log.info("Assigned {} slots: {}", slots.size(), new java.util.TreeSet<>(slots));
         }
@@ -190,6 +193,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
                 .sorted().toArray());
         for (int slot : slots) {
             preloader.unload(slot);
+            backlog.set(slot, 0); // its new owner reports it now
         }
         int dropped = timer.removeIf(id -> slots.contains(MessageIds.slotOf(id)));
         log.info("Released {} slots, dropped {} in-memory messages", slots.size(), dropped);
@@ -204,7 +208,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         return settings;
     }
 
-    private void refreshBacklog() {
+    void refreshBacklog() {
         for (int slot : coordinator.ownedSlots()) {
             backlog.set(slot, store.countScheduled(slot));
         }

@@ -1,11 +1,13 @@
 package io.hourglass.core.engine;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /** The engine's meters, created once. Names are documented in docs/operations.md. */
 public final class DelayMetrics {
@@ -49,6 +51,17 @@ public final class DelayMetrics {
     /** A get/cancel/reschedule routed to the slot's owner: {@code forwarded}, or {@code local} when it was unreachable. */
     void routed(String outcome) {
         registry.counter("hourglass.requests.routed", "outcome", outcome).increment();
+    }
+
+    /**
+     * The gauge of one slot's SCHEDULED count. Idempotent (Micrometer returns the meter already registered), so a slot
+     * added to the list after start gets one when it is first assigned.
+     */
+    void slotBacklog(int slot, AtomicLongArray backlog) {
+        Gauge.builder("hourglass.slot.backlog", backlog, b -> b.get(slot))
+                .tag("slot", Integer.toString(slot))
+                .description("SCHEDULED messages of an owned slot (refreshed every 30 s; 0 once released)")
+                .register(registry);
     }
 
     void loopError(String loop) {

@@ -239,6 +239,23 @@ class DelayEngineTest {
     }
 
     @Test
+    void aSlotAssignedAfterStartGetsABacklogGaugeAndAReleasedSlotReportsZero() {
+        start();
+        assertThat(registry.find("hourglass.slot.backlog").tag("slot", "12").gauge()).as("slot 12 is not listed yet").isNull();
+        engine.slotsAssigned(Set.of(12)); // the slot list grew
+        assertThat(registry.find("hourglass.slot.backlog").tag("slot", "12").gauge()).isNotNull();
+        submit(60_000);
+        engine.refreshBacklog();
+        assertThat(backlogOfAllSlots()).isEqualTo(1);
+        engine.slotsRevoked(Set.of(0, 1, 2, 3, 4, 5, 6, 7));
+        assertThat(backlogOfAllSlots()).as("a released slot is reported by its new owner, not here").isZero();
+    }
+
+    private double backlogOfAllSlots() {
+        return registry.find("hourglass.slot.backlog").gauges().stream().mapToDouble(io.micrometer.core.instrument.Gauge::value).sum();
+    }
+
+    @Test
     void cancelOfADeliveredMessageIsRefused() {
         start();
         DelayMessage m = submit(0);
