@@ -7,7 +7,9 @@
 # (scripts/lib/services.d/kafka.sh), a warm-up of 100k single submits, then
 #   accept single (16 clients, 100k), accept batch (500 per request, 200k), burst (50k due in one ms: fire rate).
 # Needs the jars (./mvnw -B -q -DskipTests install). Starts the servers it needs (MariaDB, Cassandra, Kafka) and
-# leaves them running; stops the Hourglass servers it started. Reports go to docs/benchmarks/stores-<UTC>/.
+# leaves them running; stops the Hourglass servers it started and drops the MariaDB database it made. Cassandra's
+# hg_bench_* keyspaces stay (no CQL shell on these machines): stop_cassandra and remove its data directory to clear
+# them. Reports go to docs/benchmarks/stores-<UTC>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prereqs.sh
@@ -26,6 +28,15 @@ mkdir -p "$out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/hourglass-bench.XXXXXX")
 port=18080
 server_pid=
+database=
+
+drop_database() {
+  if [ -n "$database" ]; then
+    mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$HG_MARIADB_PORT" -u"$HOURGLASS_MARIADB_USER" \
+      -p"$HOURGLASS_MARIADB_PASSWORD" -e "DROP DATABASE IF EXISTS $database" || true
+  fi
+  database=
+}
 
 stop_server() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
@@ -33,7 +44,7 @@ stop_server() {
   fi
   server_pid=
 }
-trap 'stop_server; rm -rf "$work"' EXIT
+trap 'stop_server; drop_database; rm -rf "$work"' EXIT
 
 for store in "${stores[@]}"; do
   tag="bench_$(date +%s)"
@@ -42,8 +53,9 @@ for store in "${stores[@]}"; do
     h2) ;;
     mysql)
       ensure_mariadb_installed; start_mariadb
+      database="hourglass_$tag"
       mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$HG_MARIADB_PORT" -u"$HOURGLASS_MARIADB_USER" \
-        -p"$HOURGLASS_MARIADB_PASSWORD" -e "CREATE DATABASE hourglass_$tag"
+        -p"$HOURGLASS_MARIADB_PASSWORD" -e "CREATE DATABASE $database"
       args+=(--spring.profiles.active=mysql
         "--spring.datasource.url=jdbc:mariadb://127.0.0.1:$HG_MARIADB_PORT/hourglass_$tag?connectTimeout=5000")
       ;;
@@ -72,5 +84,6 @@ for store in "${stores[@]}"; do
   echo "== $store: burst"
   load --scenario burst --count 50000 --lead-ms 30000 --kafka "$HOURGLASS_KAFKA_BOOTSTRAP" --out-dir "$out/$store"
   stop_server
+  drop_database
 done
 echo "reports in $out"
