@@ -1,6 +1,7 @@
 package io.hourglass.client.api;
 
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The Java SDK of Hourglass: schedule a message for later, read it, cancel it or move its due time.
@@ -21,8 +22,8 @@ import java.util.List;
 public interface DelayClient extends AutoCloseable {
 
     /**
-     * Schedules one message. Implementations that retry give the call an idempotency key of their own, so a
-     * retry never stores the message twice.
+     * Schedules one message under a generated idempotency key (a random UUID) that every retry of the call reuses,
+     * so a retry never stores the message twice.
      *
      * @param request the message and exactly one of {@code delayMs} / {@code deliverAt}
      * @return the stored message's id, due time and state {@code SCHEDULED}
@@ -30,7 +31,9 @@ public interface DelayClient extends AutoCloseable {
      * @throws ForbiddenException           the topic is not registered for the app
      * @throws ServiceUnavailableException  the server could not be reached or was unavailable, after the retries
      */
-    SubmitResponse submit(SubmitRequest request);
+    default SubmitResponse submit(SubmitRequest request) {
+        return submit(request, generatedKey());
+    }
 
     /**
      * Schedules one message under a caller-chosen idempotency key: a repeat of the same key (by the same app)
@@ -51,7 +54,9 @@ public interface DelayClient extends AutoCloseable {
      * @param requests the messages, in order
      * @return one result per request, in the same order
      */
-    BatchSubmitResponse submitBatch(List<SubmitRequest> requests);
+    default BatchSubmitResponse submitBatch(List<SubmitRequest> requests) {
+        return submitBatch(requests, generatedKey());
+    }
 
     /**
      * Schedules a batch under a caller-chosen idempotency key; entry {@code i} uses the key {@code key#i}, so a
@@ -99,4 +104,8 @@ public interface DelayClient extends AutoCloseable {
     /** Releases the client's resources; calls made afterwards fail with {@link IllegalStateException}. */
     @Override
     void close();
+
+    private static String generatedKey() {
+        return UUID.randomUUID().toString();
+    }
 }

@@ -40,7 +40,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -128,11 +127,6 @@ public final class DubboDelayClient implements DelayClient {
     }
 
     @Override
-    public SubmitResponse submit(SubmitRequest request) {
-        return submit(request, generatedKey());
-    }
-
-    @Override
     public SubmitResponse submit(SubmitRequest request, String idempotencyKey) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
@@ -140,11 +134,6 @@ public final class DubboDelayClient implements DelayClient {
                 .setIdempotencyKey(idempotencyKey).build();
         SubmitMessageResponse r = call(() -> stub.submitMessageAsync(rpc), true);
         return new SubmitResponse(r.getId(), r.getDeliverAt(), RpcConventions.stateName(r.getState()));
-    }
-
-    @Override
-    public BatchSubmitResponse submitBatch(List<SubmitRequest> requests) {
-        return submitBatch(requests, generatedKey());
     }
 
     @Override
@@ -200,10 +189,6 @@ public final class DubboDelayClient implements DelayClient {
         if (closed.compareAndSet(false, true)) {
             bootstrap.destroy();
         }
-    }
-
-    private static String generatedKey() {
-        return UUID.randomUUID().toString();
     }
 
     /**

@@ -30,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -93,20 +92,10 @@ public final class HttpDelayClient implements DelayClient {
     }
 
     @Override
-    public SubmitResponse submit(SubmitRequest request) {
-        return submit(request, generatedKey());
-    }
-
-    @Override
     public SubmitResponse submit(SubmitRequest request, String idempotencyKey) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         return call("POST", MESSAGES, request, idempotencyKey, true, SubmitResponse.class);
-    }
-
-    @Override
-    public BatchSubmitResponse submitBatch(List<SubmitRequest> requests) {
-        return submitBatch(requests, generatedKey());
     }
 
     @Override
@@ -138,10 +127,6 @@ public final class HttpDelayClient implements DelayClient {
     @Override
     public void close() {
         closed.set(true);
-    }
-
-    private static String generatedKey() {
-        return UUID.randomUUID().toString();
     }
 
     private static String messagePath(String id) {
