@@ -25,7 +25,6 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +34,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
+import static io.hourglass.core.spi.StoreArguments.keptError;
+import static io.hourglass.core.spi.StoreArguments.sortedDistinct;
 import static io.hourglass.store.cassandra.MessageRows.GONE_TIMESTAMP;
 import static io.hourglass.store.cassandra.MessageRows.hintTimestamp;
 
@@ -60,8 +61,6 @@ final class CassandraMessageStore implements MessageStore {
 
     private static final Logger log = LoggerFactory.getLogger(CassandraMessageStore.class);
 
-    /** Characters of {@code last_error} kept. */
-    static final int MAX_ERROR_CHARS = 1024;
     /** Retries of one change that lost a race but still applies to the row (it moved on under us, e.g. rescheduled). */
     private static final int MAX_ATTEMPTS = 8;
 
@@ -357,14 +356,14 @@ final class CassandraMessageStore implements MessageStore {
             Target target(Current c) {
                 Retry r = byId.get(id);
                 return Target.of(c, MessageState.SCHEDULED).withTimes(c.deliverAt(), r.fireAt())
-                        .withError(truncate(r.error()));
+                        .withError(keptError(r.error()));
             }
         }, now);
     }
 
     @Override
     public int markDead(Collection<Long> ids, long claimToken, String error, long now) {
-        String kept = truncate(error);
+        String kept = keptError(error);
         return count("markDead", sortedDistinct(ids), id -> new Change(id, false) {
             @Override
             boolean applies(Current c) {
@@ -728,21 +727,6 @@ final class CassandraMessageStore implements MessageStore {
 
     private static boolean heldBy(Current c, long claimToken) {
         return c.state() == MessageState.FIRING && c.claimToken() == claimToken;
-    }
-
-    private static String truncate(String s) {
-        if (s == null || s.length() <= MAX_ERROR_CHARS) {
-            return s;
-        }
-        int end = Character.isHighSurrogate(s.charAt(MAX_ERROR_CHARS - 1)) ? MAX_ERROR_CHARS - 1 : MAX_ERROR_CHARS;
-        return s.substring(0, end);
-    }
-
-    private static List<Long> sortedDistinct(Collection<Long> ids) {
-        List<Long> sorted = new ArrayList<>(new LinkedHashSet<>(ids));
-        sorted.removeIf(Objects::isNull);
-        sorted.sort(null);
-        return sorted;
     }
 
     private static <T> T call(String action, Supplier<T> work) {

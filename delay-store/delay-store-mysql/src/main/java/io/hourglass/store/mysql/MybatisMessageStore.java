@@ -14,12 +14,14 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+
+import static io.hourglass.core.spi.StoreArguments.keptError;
+import static io.hourglass.core.spi.StoreArguments.sortedDistinct;
 
 /**
  * {@link MessageStore} on MyBatis, for MySQL 8, MariaDB 10.11 and H2 in MODE=MySQL.
@@ -35,9 +37,6 @@ import java.util.function.Supplier;
  * makes one token per claim.
  */
 final class MybatisMessageStore implements MessageStore {
-
-    /** Length of {@code last_error}. */
-    static final int MAX_ERROR_CHARS = 1024;
 
     private static final Comparator<MessageRow> FIRE_ORDER =
             Comparator.comparingLong((MessageRow r) -> r.fireAt).thenComparingLong(r -> r.id);
@@ -160,7 +159,7 @@ final class MybatisMessageStore implements MessageStore {
     public int retryLater(List<Retry> retries, long claimToken, long now) {
         Map<Long, TimeRow> byId = new LinkedHashMap<>();
         for (Retry r : retries) {
-            byId.put(r.id(), new TimeRow(r.id(), r.fireAt(), Utf8.truncate(r.error(), MAX_ERROR_CHARS)));
+            byId.put(r.id(), new TimeRow(r.id(), r.fireAt(), keptError(r.error())));
         }
         return updateRows("retryLater", byId, rows -> mapper.retryLater(rows, claimToken, now));
     }
@@ -171,7 +170,7 @@ final class MybatisMessageStore implements MessageStore {
         if (sorted.isEmpty()) {
             return 0;
         }
-        String kept = Utf8.truncate(error, MAX_ERROR_CHARS);
+        String kept = keptError(error);
         return call("markDead", () -> tx.execute(status -> {
             int changed = 0;
             for (List<Long> chunk : chunks(sorted)) {
@@ -290,13 +289,6 @@ final class MybatisMessageStore implements MessageStore {
             out.add(last);
         }
         return out;
-    }
-
-    private static List<Long> sortedDistinct(Collection<Long> ids) {
-        List<Long> sorted = new ArrayList<>(new LinkedHashSet<>(ids));
-        sorted.removeIf(Objects::isNull);
-        sorted.sort(null);
-        return sorted;
     }
 
     private static <T> T call(String action, Supplier<T> work) {

@@ -1,6 +1,6 @@
 package io.hourglass.store.mysql;
 
-/** UTF-8 lengths and safe truncation, without encoding the string. */
+/** UTF-8 lengths, without encoding the string. */
 final class Utf8 {
 
     private Utf8() {
@@ -26,14 +26,5 @@ final class Utf8 {
             }
         }
         return n;
-    }
-
-    /** {@code s} cut to at most {@code maxChars} chars, never between the two halves of a surrogate pair. */
-    static String truncate(String s, int maxChars) {
-        if (s == null || s.length() <= maxChars) {
-            return s;
-        }
-        int end = Character.isHighSurrogate(s.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
-        return s.substring(0, end);
     }
 }
