@@ -44,12 +44,6 @@ final class GroupCommitter implements AutoCloseable {
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
 
-    GroupCommitter(MessageStore store, int maxBatch, int capacity, DelayMetrics metrics,
-                   Function<List<NewMessage>, List<DelayMessage>> assignIds,
-                   Consumer<List<DelayMessage>> afterCommit, String threadName) {
-        this(store, maxBatch, capacity, 1, metrics, assignIds, afterCommit, threadName);
-    }
-
     /**
      * @param threads commits in flight at once, each on its own writer thread taking the next batch from the queue.
      *                Concurrent commits are independent: an idempotency key raced between two of them is settled like
