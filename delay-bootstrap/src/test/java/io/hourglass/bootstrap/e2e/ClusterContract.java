@@ -286,7 +286,7 @@ abstract class ClusterContract {
                         cancelled.add(id);
                         acknowledged.remove(id);
                     } else if (r.status() >= 500) {
-                        unanswered(id, true, acknowledged);
+                        markUnanswered(id, true, acknowledged);
                     }
                 } else if (dice == 1 && !mine.isEmpty()) {
                     String id = mine.get(random.nextInt(mine.size()));
@@ -296,7 +296,7 @@ abstract class ClusterContract {
                     if (r.status() == 200) {
                         acknowledged.put(id, r.body().get("deliverAt").asLong());
                     } else if (r.status() >= 500) {
-                        unanswered(id, false, acknowledged);
+                        markUnanswered(id, false, acknowledged);
                     }
                 } else {
                     JsonNode body = rest.submit("cluster", random.nextLong(500, 6_000));
@@ -311,7 +311,7 @@ abstract class ClusterContract {
             } catch (Exception e) {
                 failed.incrementAndGet(); // a server going away: try another one
                 if (changing != null) {
-                    unanswered(changing, cancelling, acknowledged);
+                    markUnanswered(changing, cancelling, acknowledged);
                 }
             }
         }
@@ -322,7 +322,7 @@ abstract class ClusterContract {
      * A cancel or reschedule whose outcome is unknown: no answer, or a 5xx (a 409 is definite: the message is firing
      * and will be emitted). A cancel is then not acknowledged, so the message is neither required nor forbidden.
      */
-    private void unanswered(String id, boolean cancel, Map<String, Long> acknowledged) {
+    private void markUnanswered(String id, boolean cancel, Map<String, Long> acknowledged) {
         unanswered.add(id);
         if (cancel) {
             acknowledged.remove(id);
