@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
@@ -311,70 +312,36 @@ final class CassandraMessageStore implements MessageStore {
 
     @Override
     public int markDelivered(Collection<Long> ids, long claimToken, long now) {
-        return count("markDelivered", sortedDistinct(ids), id -> new Change(id, false) {
-            @Override
-            boolean applies(Current c) {
-                return heldBy(c, claimToken);
-            }
-
-            @Override
-            Target target(Current c) {
-                return Target.of(c, MessageState.DELIVERED);
-            }
-        }, now);
+        return count("markDelivered", sortedDistinct(ids),
+                id -> whileHeld(id, claimToken, c -> Target.of(c, MessageState.DELIVERED)), now);
     }
 
     @Override
     public int rearm(List<Rearm> rearms, long claimToken, long now) {
         Map<Long, Long> byId = new LinkedHashMap<>();
         rearms.forEach(r -> byId.put(r.id(), r.deliverAt()));
-        return count("rearm", new ArrayList<>(byId.keySet()), id -> new Change(id, false) {
-            @Override
-            boolean applies(Current c) {
-                return heldBy(c, claimToken);
-            }
-
-            @Override
-            Target target(Current c) {
-                long at = byId.get(id);
-                return Target.of(c, MessageState.SCHEDULED).withTimes(at, at).withAttempts(0).withError(null);
-            }
-        }, now);
+        return count("rearm", new ArrayList<>(byId.keySet()), id -> whileHeld(id, claimToken, c -> {
+            long at = byId.get(id);
+            return Target.of(c, MessageState.SCHEDULED).withTimes(at, at).withAttempts(0).withError(null);
+        }), now);
     }
 
     @Override
     public int retryLater(List<Retry> retries, long claimToken, long now) {
         Map<Long, Retry> byId = new LinkedHashMap<>();
         retries.forEach(r -> byId.put(r.id(), r));
-        return count("retryLater", new ArrayList<>(byId.keySet()), id -> new Change(id, false) {
-            @Override
-            boolean applies(Current c) {
-                return heldBy(c, claimToken);
-            }
-
-            @Override
-            Target target(Current c) {
-                Retry r = byId.get(id);
-                return Target.of(c, MessageState.SCHEDULED).withTimes(c.deliverAt(), r.fireAt())
-                        .withError(keptError(r.error()));
-            }
-        }, now);
+        return count("retryLater", new ArrayList<>(byId.keySet()), id -> whileHeld(id, claimToken, c -> {
+            Retry r = byId.get(id);
+            return Target.of(c, MessageState.SCHEDULED).withTimes(c.deliverAt(), r.fireAt())
+                    .withError(keptError(r.error()));
+        }), now);
     }
 
     @Override
     public int markDead(Collection<Long> ids, long claimToken, String error, long now) {
         String kept = keptError(error);
-        return count("markDead", sortedDistinct(ids), id -> new Change(id, false) {
-            @Override
-            boolean applies(Current c) {
-                return heldBy(c, claimToken);
-            }
-
-            @Override
-            Target target(Current c) {
-                return Target.of(c, MessageState.DEAD).withError(kept);
-            }
-        }, now);
+        return count("markDead", sortedDistinct(ids),
+                id -> whileHeld(id, claimToken, c -> Target.of(c, MessageState.DEAD).withError(kept)), now);
     }
 
     @Override
@@ -725,8 +692,19 @@ final class CassandraMessageStore implements MessageStore {
 
     // ---------------------------------------------------------------- helpers
 
-    private static boolean heldBy(Current c, long claimToken) {
-        return c.state() == MessageState.FIRING && c.claimToken() == claimToken;
+    /** An outcome of firing: applies while the message is still FIRING under the firer's claim token. */
+    private static Change whileHeld(long id, long claimToken, Function<Current, Target> target) {
+        return new Change(id, false) {
+            @Override
+            boolean applies(Current c) {
+                return c.state() == MessageState.FIRING && c.claimToken() == claimToken;
+            }
+
+            @Override
+            Target target(Current c) {
+                return target.apply(c);
+            }
+        };
     }
 
     private static <T> T call(String action, Supplier<T> work) {
