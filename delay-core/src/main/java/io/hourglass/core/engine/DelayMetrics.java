@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -25,6 +27,7 @@ public final class DelayMetrics {
     final Timer storeClaim;
     final Timer emit;
     private final MeterRegistry registry;
+    private final Set<Integer> backlogGauges = ConcurrentHashMap.newKeySet();
 
     public DelayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -54,10 +57,13 @@ public final class DelayMetrics {
     }
 
     /**
-     * The gauge of one slot's SCHEDULED count. Idempotent (Micrometer returns the meter already registered), so a slot
-     * added to the list after start gets one when it is first assigned.
+     * The gauge of one slot's SCHEDULED count, once per slot (Micrometer warns of a gauge registered twice), so a
+     * slot added to the list after start gets one when it is first assigned.
      */
     void slotBacklog(int slot, AtomicLongArray backlog) {
+        if (!backlogGauges.add(slot)) {
+            return;
+        }
         Gauge.builder("hourglass.slot.backlog", backlog, b -> b.get(slot))
                 .tag("slot", Integer.toString(slot))
                 .description("SCHEDULED messages of an owned slot (refreshed every 30 s; 0 once released)")
