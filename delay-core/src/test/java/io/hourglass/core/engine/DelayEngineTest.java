@@ -85,8 +85,9 @@ class DelayEngineTest {
     void cancelWins_againstAMessageAlreadyInTheWheel() throws Exception {
         start();
         DelayMessage m = submit(1_000);
-        // filed by the write path, or by the first preload round if the submit beat it
-        await().until(() -> engine.inMemory() == 1);
+        // filed by the write path, or by the first preload round, or by both when the submit lands inside that
+        // round (Preloader: "both is harmless", the second entry's claim fails)
+        await().until(() -> engine.inMemory() > 0);
         assertThat(service.cancel("app", m.idString()).state()).isEqualTo(MessageState.CANCELLED);
         clock.set(T0 + 5_000);
         await().until(() -> engine.inMemory() == 0);

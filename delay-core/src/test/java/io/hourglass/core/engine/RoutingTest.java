@@ -84,7 +84,8 @@ class RoutingTest {
         DelayMessage m = serviceB.submit("app", new SubmitCommand("t", null, "p", Map.of(), delayMs, null, null), null)
                 .join().message();
         assertThat(MessageIds.slotOf(m.id())).isBetween(4, 7);
-        await().until(() -> engineB.inMemory() == 1);
+        // in b's wheel: filed by the write path, the first preload round, or both (Preloader: "both is harmless")
+        await().until(() -> engineB.inMemory() > 0);
         return m;
     }
 
