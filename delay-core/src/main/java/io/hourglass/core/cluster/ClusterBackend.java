@@ -18,6 +18,12 @@ import java.util.Set;
  * a complete snapshot whenever it changes (first snapshot once loaded), in the order the service applied the changes,
  * including changes made while it was disconnected (watches resume or reload after a reconnect).
  *
+ * <p><b>Announcements.</b> Keys directly under {@link ClusterPaths#COMMON} are announcement keys: {@link #announce}
+ * rewrites one, and every backend watching reports each write to it with {@link Events#announced}, in the order of
+ * the writes, with the key's version so that writes coalesced by the service's watch mechanism (ZooKeeper) show as a
+ * gap. A report that follows a (re)load rather than a watched write is flagged {@code reloaded}: writes before it may
+ * have been missed.
+ *
  * <p><b>Threading.</b> Events come from the backend's threads and must be cheap. The operations below are called
  * from the coordinator's single thread; they block for at most the backend's operation timeout and throw on failure
  * (the coordinator retries). Operations taking a {@code session} act for that session only: they fail, or do
@@ -48,6 +54,13 @@ public interface ClusterBackend extends AutoCloseable {
     /** Deletes {@code /delay/slot/owner/{slot}} if, and only if, {@code session} holds it. */
     void releaseOwner(long session, int slot, String nodeId) throws Exception;
 
+    /**
+     * Writes the announcement key {@code path} (persistent, not bound to a session; created if absent) so that every
+     * backend watching reports it, even when {@code value} equals the current one. Unlike the operations above it
+     * may be called from any thread, and at any time: it throws when the backend is not (yet, or no longer) connected.
+     */
+    void announce(String path, String value) throws Exception;
+
     /** Ends the session (revokes the lease / closes the ZooKeeper session) so its keys vanish now, and disconnects. */
     @Override
     void close();
@@ -76,5 +89,21 @@ public interface ClusterBackend extends AutoCloseable {
 
         /** Owner keys: slot to holder. */
         void ownersChanged(Map<Integer, Owner> owners);
+
+        /**
+         * The announcement key {@code path} (under {@link ClusterPaths#COMMON}) was written, or deleted, or (re)loaded.
+         *
+         * @param value    its value, or null when absent
+         * @param version  the key's version: 1 when created, one more with every write, 0 when absent (etcd: the
+         *                 key's {@code version}; ZooKeeper: the node's data version + 1). A report whose version is
+         *                 more than one above the previous report's stands for several writes, of which only the
+         *                 last value is known.
+         * @param reloaded true when the report comes from a (re)load of the view (the first load, a reload after a
+         *                 compaction, a watch reopened or a reconnection), not from a watched write: writes before it
+         *                 may have been missed. Reported once for each announcement key present at that time, or with
+         *                 a null value and version 0 for {@link ClusterPaths#APP_CHANGED} when none is.
+         */
+        default void announced(String path, String value, long version, boolean reloaded) {
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.hourglass.core.cluster;
 
 import io.hourglass.core.cluster.ClusterBackend.Owner;
+import io.hourglass.core.spi.AppChangeBus;
 import io.hourglass.core.spi.Coordinator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,6 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li><b>Fencing.</b> When the backend reports the session lost, every slot is revoked at once, on the reporting
  *   thread, under the same lock as every other change of {@link #ownedSlots()}. A claim that was in flight is not
  *   adopted (epoch check). With a new session the server registers again and rebalances.</li>
+ *   <li><b>App changes.</b> {@link #appChangeBus()} announces app changes through the key
+ *   {@link ClusterPaths#APP_CHANGED} and tells this server's subscribers of every announcement reported by the
+ *   backend ({@link CoordinatorAppChangeBus}); a session started after a lost one tells them to drop every app.</li>
  * </ul>
  *
  * <p>Threading: one thread ({@code hourglass-coordinator-<nodeId>}) runs every backend operation and every decision;
@@ -57,6 +62,9 @@ public final class ClusterCoordinator implements Coordinator {
     private final ScheduledExecutorService executor;
     private final AtomicInteger state = new AtomicInteger(LATENT);
     private final BackendEvents events = new BackendEvents();
+    private final CoordinatorAppChangeBus appChanges;
+    /** Set by the first session start: a later one follows a loss, and announcements may have been missed. */
+    private final AtomicBoolean hadSession = new AtomicBoolean();
 
     /** Guards {@link #owned}, {@link #writable}, {@link #session}, {@link #epoch} and every listener call. */
     private final Object lock = new Object();
@@ -93,6 +101,16 @@ public final class ClusterCoordinator implements Coordinator {
             t.setDaemon(true);
             return t;
         });
+        this.appChanges = new CoordinatorAppChangeBus(nodeId, backend, retryInterval);
+    }
+
+    /**
+     * The cluster's {@link AppChangeBus} over this coordinator's service (the key {@link ClusterPaths#APP_CHANGED}):
+     * usable before {@link #start} (announcements that cannot be written yet are retried), receives once started,
+     * stops with {@link #close()}.
+     */
+    public AppChangeBus appChangeBus() {
+        return appChanges;
     }
 
     @Override
@@ -165,6 +183,7 @@ public final class ClusterCoordinator implements Coordinator {
         }
         if (before == LATENT) { // never started: nothing owned, but the backend holds a client
             executor.shutdownNow();
+            appChanges.close(Duration.ZERO);
             backend.close();
             return;
         }
@@ -190,6 +209,7 @@ public final class ClusterCoordinator implements Coordinator {
             log.warn("[node={}] releasing owner keys on close did not finish; ending the session removes them", nodeId, e);
         }
         executor.shutdownNow();
+        appChanges.close(Duration.ofMillis(Math.max(500, settings.ttl().toMillis() / 4)));
         backend.close();
         log.info("Cluster coordinator closed: node={} released {} slots", nodeId, all.size());
     }
@@ -547,6 +567,9 @@ public final class ClusterCoordinator implements Coordinator {
                 session = s;
                 e = ++epoch;
             }
+            if (hadSession.getAndSet(true)) {
+                appChanges.onMayHaveMissed("session " + Long.toHexString(s) + " started after a lost one");
+            }
             post(() -> onSessionStarted(s, e));
         }
 
@@ -575,6 +598,13 @@ public final class ClusterCoordinator implements Coordinator {
         public void ownersChanged(Map<Integer, Owner> view) {
             Map<Integer, Owner> copy = Map.copyOf(view);
             post(() -> onOwners(copy));
+        }
+
+        @Override
+        public void announced(String path, String value, long version, boolean reloaded) {
+            if (ClusterPaths.APP_CHANGED.equals(path)) {
+                appChanges.onAnnounced(value, version, reloaded);
+            }
         }
     }
 }

@@ -204,6 +204,11 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         return timer.size();
     }
 
+    /** Per-app counts of this server since the admin side last drained them. */
+    public AppStats appStats() {
+        return metrics.appStats();
+    }
+
     public EngineSettings settings() {
         return settings;
     }

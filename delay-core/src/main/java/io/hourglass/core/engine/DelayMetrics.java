@@ -26,6 +26,7 @@ public final class DelayMetrics {
     final Timer storeInsert;
     final Timer storeClaim;
     final Timer emit;
+    final AppStats appStats = new AppStats();
     private final MeterRegistry registry;
     private final Set<Integer> backlogGauges = ConcurrentHashMap.newKeySet();
 
@@ -45,6 +46,11 @@ public final class DelayMetrics {
         storeInsert = Timer.builder("hourglass.store.latency").tag("op", "insert").register(registry);
         storeClaim = Timer.builder("hourglass.store.latency").tag("op", "claim").register(registry);
         emit = Timer.builder("hourglass.emit.latency").description("Time from emit to the target's acknowledgement of a batch").register(registry);
+    }
+
+    /** Per-app counts since the admin side last drained them. */
+    public AppStats appStats() {
+        return appStats;
     }
 
     void recordLateness(long millis) {

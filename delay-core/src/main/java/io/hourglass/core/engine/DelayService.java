@@ -10,6 +10,7 @@ import io.hourglass.core.model.MessageIds;
 import io.hourglass.core.model.MessageState;
 import io.hourglass.core.spi.MessageStore;
 import io.hourglass.core.spi.PeerClient;
+import io.hourglass.core.spi.SubmitRateLimiter;
 import io.hourglass.core.spi.PeerClient.PeerUnreachableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public final class DelayService {
     private final AppDirectory apps;
     private final DelayClock clock;
     private final MessageValidator validator;
+    private final QuotaGuard quotas;
     /** Null: no routing (standalone, or this is {@link #local()}). */
     private final PeerClient peers;
     private final DelayService local;
@@ -53,13 +55,27 @@ public final class DelayService {
     }
 
     public DelayService(DelayEngine engine, MessageStore store, AppDirectory apps, DelayClock clock, PeerClient peers) {
+        this(engine, store, apps, clock, peers, new LocalSubmitRateLimiter(clock));
+    }
+
+    /**
+     * @param limiter the submit-rate quota's buckets: {@link LocalSubmitRateLimiter} per server, or a cluster-wide one
+     */
+    public DelayService(DelayEngine engine, MessageStore store, AppDirectory apps, DelayClock clock, PeerClient peers,
+                        SubmitRateLimiter limiter) {
+        this(engine, store, apps, clock, peers, new QuotaGuard(store, limiter, clock));
+    }
+
+    private DelayService(DelayEngine engine, MessageStore store, AppDirectory apps, DelayClock clock, PeerClient peers,
+                         QuotaGuard quotas) {
         this.engine = engine;
         this.store = store;
         this.apps = apps;
         this.clock = clock;
         this.validator = new MessageValidator(engine.settings());
         this.peers = peers;
-        this.local = peers == null ? this : new DelayService(engine, store, apps, clock, null);
+        this.quotas = quotas;
+        this.local = peers == null ? this : new DelayService(engine, store, apps, clock, null, quotas);
     }
 
     /** This service without routing: acts on this server's store and wheel whoever owns the message's slot. */
@@ -70,11 +86,13 @@ public final class DelayService {
     /**
      * Schedules one message. The future completes after the store committed it (acknowledged means durable), or
      * exceptionally with a {@link DelayException}. With an idempotency key already used by this app, it completes
-     * with the first message and {@code created == false}.
+     * with the first message and {@code created == false}. A disabled app, or one over a quota, is refused before
+     * anything is stored ({@code app-disabled}, {@code quota-exceeded}).
      */
     public CompletableFuture<SubmitResult> submit(String appKey, SubmitCommand cmd, String idempotencyKey) {
         try {
             validator.validateIdempotencyKey(idempotencyKey);
+            quotas.check(apps.requireEnabled(appKey), List.of(cmd));
         } catch (DelayException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -98,8 +116,14 @@ public final class DelayService {
     /**
      * Schedules many messages; one future per command, in order. Each is validated and committed on its own
      * merit (a bad entry does not sink the others). With an idempotency key, entry {@code i} uses {@code key#i}.
+     * Quotas hold for the batch as a whole: a disabled app, or a batch that would take the app over a quota, is
+     * refused at once and nothing of it is stored.
+     *
+     * @throws io.hourglass.core.error.AppDisabledException   when the app is disabled
+     * @throws io.hourglass.core.error.QuotaExceededException when the batch is over one of the app's quotas
      */
     public List<CompletableFuture<SubmitResult>> submitAll(String appKey, List<SubmitCommand> commands, String idempotencyKey) {
+        quotas.check(apps.requireEnabled(appKey), commands);
         List<CompletableFuture<SubmitResult>> results = new ArrayList<>(commands.size());
         try {
             validator.validateIdempotencyKey(idempotencyKey); // the client's key; the #i suffix is ours
@@ -156,6 +180,7 @@ public final class DelayService {
      */
     public DelayMessage reschedule(String appKey, String id, RescheduleCommand cmd) {
         validator.checkOneRescheduleField(cmd); // a malformed request is a 400 whatever the message's state
+        apps.requireEnabled(appKey);
         return routed(id, owner -> peers.reschedule(owner, appKey, id, cmd), () -> rescheduleHere(appKey, id, cmd));
     }
 

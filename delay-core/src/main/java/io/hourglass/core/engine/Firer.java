@@ -167,6 +167,7 @@ final class Firer implements Runnable {
         List<MessageStore.Rearm> rearms = new ArrayList<>(0);
         List<MessageStore.Retry> retries = new ArrayList<>(0);
         List<Long> dead = new ArrayList<>(0);
+        AppStats perApp = metrics.appStats;
         String deadError = null;
         long lateThreshold = settings.lateThreshold().toMillis();
         for (int i = 0; i < claimed.size(); i++) {
@@ -178,12 +179,14 @@ final class Firer implements Runnable {
                 if (lateness > lateThreshold) {
                     metrics.late.increment();
                 }
+                perApp.fired(m.appKey());
                 if (m.isRepeating()) {
                     rearms.add(new MessageStore.Rearm(m.id(), nextRound(m, now)));
                 } else {
                     delivered.add(m.id());
                 }
             } else if (m.attempts() >= settings.maxAttempts()) {
+                perApp.dead(m.appKey());
                 dead.add(m.id());
                 deadError = error;
             } else {

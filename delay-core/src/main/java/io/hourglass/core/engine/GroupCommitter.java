@@ -166,6 +166,9 @@ final class GroupCommitter implements AutoCloseable {
 
     private void acknowledge(List<Pending> inserted, List<DelayMessage> messages) {
         metrics.accepted.increment(messages.size());
+        for (DelayMessage m : messages) {
+            metrics.appStats.submitted(m.appKey());
+        }
         try {
             afterCommit.accept(messages);
         } catch (RuntimeException e) {

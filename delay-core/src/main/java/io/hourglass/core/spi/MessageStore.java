@@ -3,10 +3,12 @@ package io.hourglass.core.spi;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.DueEntry;
 import io.hourglass.core.model.MessageState;
+import io.hourglass.core.model.PendingCount;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -115,6 +117,59 @@ public interface MessageStore {
 
     /** Count of SCHEDULED messages of one slot (its backlog). */
     long countScheduled(int slot);
+
+    /**
+     * SCHEDULED messages of one app (all slots), for its {@code maxPending} quota. May be a little stale on stores
+     * whose counts are hints (Cassandra); callers cache it for a second or so anyway.
+     */
+    long countScheduledOfApp(String appKey);
+
+    /**
+     * SCHEDULED messages by app, topic and due horizon at {@code now} (see {@link PendingCount}), for the admin's
+     * overview. One pass over the SCHEDULED messages: callers cache the answer (seconds), it is not for every request.
+     */
+    List<PendingCount> pendingCounts(long now);
+
+    /**
+     * The admin's message search: messages in {@code query.state()} matching every other non-null field of the
+     * query, one page at a time. Each store documents which filters its indexes serve and the order of the results
+     * (MySQL/H2: by {@code deliverAt, id}); the cursor is opaque, made by the store, and only valid for the same
+     * query. Never loads more than {@code limit} messages (plus what the store must skip to filter).
+     *
+     * @param cursor {@code null} for the first page, else {@link MessagePage#nextCursor()} of the previous page
+     * @param limit  page size, 1..1000
+     */
+    MessagePage search(MessageQuery query, String cursor, int limit);
+
+    /**
+     * What the admin searches for. {@code state} is required (one state at a time: the console shows one tab per
+     * state, and every store's index starts with it or with the app and it); the rest are optional.
+     *
+     * @param appKey  exact app key, or null
+     * @param topic   exact topic, or null
+     * @param key     exact business key, or null
+     * @param state   required
+     * @param dueFrom inclusive lower bound of {@code deliverAt}, or null
+     * @param dueTo   exclusive upper bound of {@code deliverAt}, or null
+     */
+    record MessageQuery(String appKey, String topic, String key, MessageState state,
+                        Long dueFrom, Long dueTo) {
+        public MessageQuery {
+            Objects.requireNonNull(state, "state");
+        }
+    }
+
+    /**
+     * One page of a search.
+     *
+     * @param messages   the messages, in the store's order
+     * @param nextCursor where the next page starts, or {@code null} when this was the last one
+     */
+    record MessagePage(List<DelayMessage> messages, String nextCursor) {
+        public MessagePage {
+            messages = List.copyOf(messages);
+        }
+    }
 
     /** The next round of a repeating message. */
     record Rearm(long id, long deliverAt) {

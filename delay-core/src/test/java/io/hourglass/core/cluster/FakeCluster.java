@@ -8,11 +8,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An in-memory coordination service for unit tests of {@link ClusterCoordinator}: keys bound to sessions, views
  * pushed to every backend after each change, and test controls to lose, expire and renew a backend's session.
+ * Announcement keys are versioned as in etcd (1 on create, +1 per write, 0 absent); every write is reported to every
+ * started backend unless the test holds the reports back ({@link #holdAnnouncements}), to coalesce writes as a
+ * ZooKeeper watch may.
  */
 final class FakeCluster {
 
@@ -26,6 +30,14 @@ final class FakeCluster {
     private final List<Backend> backends = new CopyOnWriteArrayList<>();
     private final AtomicLong sessions = new AtomicLong(0x100);
 
+    private record Announcement(String value, long version) {
+    }
+
+    private final Map<String, Announcement> announcements = new TreeMap<>();
+    /** Every write of an announcement key, in order (path=value). */
+    private final List<String> announceLog = new CopyOnWriteArrayList<>();
+    private boolean holdAnnouncements;
+
     Backend backend() {
         return new Backend();
     }
@@ -36,6 +48,48 @@ final class FakeCluster {
 
     synchronized String everListed() {
         return everListed;
+    }
+
+    /** Every write of an announcement key so far, as {@code path=value}. */
+    List<String> announceLog() {
+        return List.copyOf(announceLog);
+    }
+
+    /** The stored announcement: value and version, or null. */
+    synchronized String announcement(String path) {
+        Announcement a = announcements.get(path);
+        return a == null ? null : a.value() + "@" + a.version();
+    }
+
+    /**
+     * While held, writes of announcement keys are stored but not reported; on release the latest state of each key
+     * written meanwhile is reported once (several writes seen as one, as a ZooKeeper watch can).
+     */
+    synchronized void holdAnnouncements(boolean hold) {
+        boolean release = holdAnnouncements && !hold;
+        holdAnnouncements = hold;
+        if (release) {
+            announcements.forEach((path, a) -> backends.forEach(b -> b.reportAnnouncement(path, a, false)));
+        }
+    }
+
+    /** An operator deletes an announcement key. */
+    synchronized void deleteAnnouncement(String path) {
+        announcements.remove(path);
+        if (!holdAnnouncements) {
+            backends.forEach(b -> b.reportAnnouncement(path, null, false));
+        }
+    }
+
+    /** An operator writes an announcement key (etcdctl put). */
+    synchronized void putAnnouncement(String path, String value) {
+        Announcement before = announcements.get(path);
+        Announcement a = new Announcement(value, before == null ? 1 : before.version() + 1);
+        announcements.put(path, a);
+        announceLog.add(path + "=" + value);
+        if (!holdAnnouncements) {
+            backends.forEach(b -> b.reportAnnouncement(path, a, false));
+        }
     }
 
     /** What an operator does with etcdctl put. */
@@ -68,6 +122,9 @@ final class FakeCluster {
         volatile Events events;
         volatile long session;
         volatile boolean failing;
+        /** Announcement writes fail (service unreachable for them). */
+        volatile boolean announceFailing;
+        final AtomicInteger announceFailures = new AtomicInteger();
 
         @Override
         public void start(Events events) {
@@ -77,7 +134,34 @@ final class FakeCluster {
                 session = sessions.incrementAndGet();
                 events.sessionStarted(session);
                 publish();
+                reload();
             }
+        }
+
+        /** Reports every announcement key as loaded (first load, or as after a reopened watch). */
+        void reload() {
+            synchronized (FakeCluster.this) {
+                if (!announcements.containsKey(ClusterPaths.APP_CHANGED)) {
+                    reportAnnouncement(ClusterPaths.APP_CHANGED, null, true);
+                }
+                announcements.forEach((path, a) -> reportAnnouncement(path, a, true));
+            }
+        }
+
+        void reportAnnouncement(String path, Announcement a, boolean reloaded) {
+            Events ev = events;
+            if (ev != null) {
+                ev.announced(path, a == null ? null : a.value(), a == null ? 0 : a.version(), reloaded);
+            }
+        }
+
+        @Override
+        public void announce(String path, String value) throws Exception {
+            if (failing || announceFailing) {
+                announceFailures.incrementAndGet();
+                throw new java.io.IOException("service unreachable (test)");
+            }
+            putAnnouncement(path, value);
         }
 
         private void check(long s) throws Exception {

@@ -205,6 +205,65 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     /** Every row, for assertions. */
+    @Override
+    public synchronized long countScheduledOfApp(String appKey) {
+        check();
+        return rows.values().stream().filter(m -> m.state() == MessageState.SCHEDULED && m.appKey().equals(appKey))
+                .count();
+    }
+
+    @Override
+    public synchronized List<io.hourglass.core.model.PendingCount> pendingCounts(long now) {
+        check();
+        Map<String, long[]> counts = new TreeMap<>();
+        for (DelayMessage m : rows.values()) {
+            if (m.state() != MessageState.SCHEDULED) {
+                continue;
+            }
+            long[] c = counts.computeIfAbsent(m.appKey() + '\0' + m.topic(), k -> new long[4]);
+            long in = m.deliverAt() - now;
+            c[in <= io.hourglass.core.model.PendingCount.MINUTE ? 0 : in <= io.hourglass.core.model.PendingCount.HOUR ? 1
+                    : in <= io.hourglass.core.model.PendingCount.DAY ? 2 : 3]++;
+        }
+        List<io.hourglass.core.model.PendingCount> out = new ArrayList<>();
+        counts.forEach((k, c) -> {
+            String[] parts = k.split("\0", 2);
+            out.add(new io.hourglass.core.model.PendingCount(parts[0], parts[1], c[0], c[1], c[2], c[3]));
+        });
+        return out;
+    }
+
+    /** Ordered by (deliverAt, id); the cursor is "deliverAt:id" of the last message returned. */
+    @Override
+    public synchronized MessagePage search(MessageQuery q, String cursor, int limit) {
+        check();
+        long afterDue = Long.MIN_VALUE;
+        long afterId = Long.MIN_VALUE;
+        if (cursor != null) {
+            String[] parts = cursor.split(":");
+            afterDue = Long.parseLong(parts[0]);
+            afterId = Long.parseLong(parts[1]);
+        }
+        final long due0 = afterDue;
+        final long id0 = afterId;
+        List<DelayMessage> page = rows.values().stream()
+                .filter(m -> m.state() == q.state())
+                .filter(m -> q.appKey() == null || q.appKey().equals(m.appKey()))
+                .filter(m -> q.topic() == null || q.topic().equals(m.topic()))
+                .filter(m -> q.key() == null || q.key().equals(m.key()))
+                .filter(m -> q.dueFrom() == null || m.deliverAt() >= q.dueFrom())
+                .filter(m -> q.dueTo() == null || m.deliverAt() < q.dueTo())
+                .filter(m -> m.deliverAt() > due0 || (m.deliverAt() == due0 && m.id() > id0))
+                .sorted(Comparator.comparingLong(DelayMessage::deliverAt).thenComparingLong(DelayMessage::id))
+                .limit(limit + 1L)
+                .toList();
+        if (page.size() <= limit) {
+            return new MessagePage(page, null);
+        }
+        DelayMessage last = page.get(limit - 1);
+        return new MessagePage(page.subList(0, limit), last.deliverAt() + ":" + last.id());
+    }
+
     public synchronized List<DelayMessage> all() {
         return List.copyOf(rows.values());
     }
