@@ -13,6 +13,7 @@ import io.hourglass.core.error.StoreUnavailableException;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.DueEntry;
 import io.hourglass.core.model.MessageState;
+import io.hourglass.core.model.PendingCount;
 import io.hourglass.core.spi.MessageStore;
 import io.hourglass.store.cassandra.MessageRows.Current;
 import io.hourglass.store.cassandra.MessageRows.Target;
@@ -70,6 +71,7 @@ final class CassandraMessageStore implements MessageStore {
 
     private final Cql cql;
     private final DueIndex due;
+    private final MessageSearch search;
     private final DelayClock clock;
     private final int lanes;
     private final long staleMs;
@@ -78,6 +80,7 @@ final class CassandraMessageStore implements MessageStore {
         this.cql = Objects.requireNonNull(cql, "cql");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.due = new DueIndex(cql, properties);
+        this.search = new MessageSearch(cql, properties.concurrency());
         this.lanes = properties.concurrency();
         this.staleMs = properties.staleAfter().toMillis();
     }
@@ -206,7 +209,7 @@ final class CassandraMessageStore implements MessageStore {
                 List<BatchableStatement<?>> batch = new ArrayList<>();
                 for (DelayMessage m : all.subList(i, Math.min(all.size(), i + DueIndex.BATCH))) {
                     batch.add(cql.insertState.bind(slot, MessageState.SCHEDULED.name(), m.updatedAt(), m.id(), 0L,
-                            ts));
+                            m.appKey(), ts));
                 }
                 work.add(() -> cql.async(cql.batch(batch)));
             }
@@ -517,6 +520,24 @@ final class CassandraMessageStore implements MessageStore {
         });
     }
 
+    /** See {@link MessageSearch#countScheduledOfApp}: one filtered count per slot, O(SCHEDULED messages). */
+    @Override
+    public long countScheduledOfApp(String appKey) {
+        return call("countScheduledOfApp", () -> search.countScheduledOfApp(appKey));
+    }
+
+    /** See {@link MessageSearch#pendingCounts}: a read of every SCHEDULED message's small columns. */
+    @Override
+    public List<PendingCount> pendingCounts(long now) {
+        return call("pendingCounts", () -> search.pendingCounts(now));
+    }
+
+    /** See {@link MessageSearch}: by slot, then time of the last change, then id; pages of bounded work. */
+    @Override
+    public MessagePage search(MessageQuery query, String cursor, int limit) {
+        return call("search", () -> search.search(query, cursor, limit));
+    }
+
     // ---------------------------------------------------------------- the change machinery
 
     /** One conditional change of one message. */
@@ -589,7 +610,7 @@ final class CassandraMessageStore implements MessageStore {
     private CompletableFuture<Void> hintsBefore(Current c, Target t, long version, long now) {
         long ts = hintTimestamp(version);
         CompletableFuture<?> state = cql.async(cql.plain(cql.insertState, c.slot(), t.state().name(), now, c.id(),
-                t.claimedAt(), ts));
+                t.claimedAt(), c.appKey(), ts));
         if (t.state() != MessageState.SCHEDULED) {
             return state.thenApply(v -> null);
         }

@@ -2,6 +2,7 @@ package io.hourglass.store.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.spi.AdminStore;
 import io.hourglass.core.spi.AppStore;
 import io.hourglass.core.spi.MessageStore;
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,10 +16,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
 
 /**
- * The Cassandra store ({@code delay.store.type=cassandra}): {@link MessageStore} and {@link AppStore} on the
- * application's {@link CqlSession} (Spring Boot's, from {@code spring.cassandra.*}, or the application's own). The
- * keyspace and tables are created at start (unless {@code delay.store.cassandra.create-schema=false}) and the bucket
- * size is checked against the one the keyspace was made with. Either bean backs off when the application declares its
+ * The Cassandra store ({@code delay.store.type=cassandra}): {@link MessageStore}, {@link AppStore} and
+ * {@link AdminStore} on the application's {@link CqlSession} (Spring Boot's, from {@code spring.cassandra.*}, or the
+ * application's own). The keyspace and tables are created (and those of an earlier version upgraded) at start (unless
+ * {@code delay.store.cassandra.create-schema=false}) and the bucket size is checked against the one the keyspace was made with. Each bean backs off when the application declares its
  * own.
  *
  * <p>With any other store type nothing here runs, and Boot's session stays unmade: it is a lazy bean that only this
@@ -32,7 +33,7 @@ public class CassandraStoreAutoConfiguration {
 
     /** The schema, made once, and the prepared statements both stores share. */
     @Bean
-    @Lazy // made only when one of the stores below is: an application with both stores of its own needs no session
+    @Lazy // made only when one of the stores below is: an application with all stores of its own needs no session
     @ConditionalOnMissingBean
     CassandraStatements hourglassCassandraStatements(CassandraStoreProperties properties, CqlSession session) {
         // properties first: a bad value fails the start naming its key before any connection is tried
@@ -56,7 +57,13 @@ public class CassandraStoreAutoConfiguration {
         return new CassandraAppStore(statements.cql());
     }
 
-    /** Holder of the store's prepared statements (a bean, so that both stores prepare them once). */
+    @Bean
+    @ConditionalOnMissingBean(AdminStore.class)
+    public AdminStore hourglassAdminStore(CassandraStatements statements) {
+        return new CassandraAdminStore(statements.cql());
+    }
+
+    /** Holder of the store's prepared statements (a bean, so that the stores prepare them once). */
     public static final class CassandraStatements {
         private final Cql cql;
 

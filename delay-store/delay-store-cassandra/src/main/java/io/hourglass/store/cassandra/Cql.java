@@ -65,11 +65,36 @@ final class Cql {
     final PreparedStatement takeOverIdem;
     final PreparedStatement deleteIdem;
     final PreparedStatement selectIdem;
+    final PreparedStatement searchStates;
+    final PreparedStatement selectSearchMeta;
+    final PreparedStatement countStateOfApp;
     // app, app_topic
     final PreparedStatement selectApp;
-    final PreparedStatement insertApp;
+    final PreparedStatement selectApps;
+    final PreparedStatement insertAppIfAbsent;
+    final PreparedStatement updateAppIfVersion;
+    final PreparedStatement updateAppIfNoVersion;
     final PreparedStatement selectTopics;
+    final PreparedStatement selectAllTopics;
     final PreparedStatement insertTopicIfAbsent;
+    final PreparedStatement deleteTopicIfExists;
+    // admin_user, admin_audit, admin_audit_by_target
+    final PreparedStatement selectUser;
+    final PreparedStatement selectUsers;
+    final PreparedStatement insertUserIfAbsent;
+    final PreparedStatement updateUserIfVersion;
+    final PreparedStatement deleteUserIfExists;
+    final PreparedStatement insertAudit;
+    final PreparedStatement insertAuditByTarget;
+    final PreparedStatement selectAudit;
+    final PreparedStatement selectAuditOfTarget;
+    final PreparedStatement addAppStat;
+    final PreparedStatement selectAppStats;
+    final PreparedStatement selectAllAppStats;
+    final PreparedStatement insertNodeSnapshot;
+    final PreparedStatement selectNodeSnapshots;
+    final PreparedStatement countNodeSnapshotsBefore;
+    final PreparedStatement deleteNodeSnapshotsBefore;
 
     Cql(CqlSession session, CassandraStoreProperties p) {
         this.session = session;
@@ -107,8 +132,8 @@ final class Cql {
         deleteDueBucketIfExists = prepare("DELETE FROM " + ks + "message_due_bucket WHERE slot = ? AND bucket = ?"
                 + " IF EXISTS");
 
-        insertState = prepare("INSERT INTO " + ks + "message_by_state (slot, state, updated_at, id, claimed_at)"
-                + " VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?");
+        insertState = prepare("INSERT INTO " + ks + "message_by_state (slot, state, updated_at, id, claimed_at,"
+                + " app_key) VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
         deleteState = prepare("DELETE FROM " + ks + "message_by_state USING TIMESTAMP ?"
                 + " WHERE slot = ? AND state = ? AND updated_at = ? AND id = ?");
         deleteStatesUpTo = prepare("DELETE FROM " + ks + "message_by_state USING TIMESTAMP ?"
@@ -119,6 +144,13 @@ final class Cql {
                 + " WHERE slot = ? AND state = ? AND updated_at < ? LIMIT ?");
         countState = prepare("SELECT COUNT(*) FROM " + ks + "message_by_state WHERE slot = ? AND state = ?");
         countStates = prepare("SELECT slot, state, COUNT(*) FROM " + ks + "message_by_state GROUP BY slot, state");
+        searchStates = prepare("SELECT updated_at, id, app_key FROM " + ks + "message_by_state"
+                + " WHERE slot = ? AND state = ? AND (updated_at, id) > (?, ?) LIMIT ?");
+        selectSearchMeta = prepare("SELECT id, slot, app_key, topic, msg_key, deliver_at, state, updated_at FROM " + ks
+                + "message WHERE id = ?");
+        // filtering inside one partition: the server reads the partition, nothing but the count comes back
+        countStateOfApp = prepare("SELECT COUNT(*) FROM " + ks + "message_by_state"
+                + " WHERE slot = ? AND state = ? AND app_key = ? ALLOW FILTERING");
 
         insertIdemIfAbsent = prepare("INSERT INTO " + ks + "message_idem (app_key, idem_key, id, created_at)"
                 + " VALUES (?, ?, ?, ?) IF NOT EXISTS");
@@ -127,13 +159,59 @@ final class Cql {
         deleteIdem = prepare("DELETE FROM " + ks + "message_idem WHERE app_key = ? AND idem_key = ? IF id = ?");
         selectIdem = prepare("SELECT id FROM " + ks + "message_idem WHERE app_key = ? AND idem_key = ?");
 
-        selectApp = prepare("SELECT app_key, secret_hash, salt, enabled, created_at FROM " + ks + "app"
-                + " WHERE app_key = ?");
-        insertApp = prepare("INSERT INTO " + ks + "app (app_key, secret_hash, salt, enabled, created_at)"
-                + " VALUES (?, ?, ?, ?, ?)");
+        String appColumns = "app_key, " + String.join(", ", CassandraSchema.APP_COLUMNS.keySet());
+        String appValues = "?" + ", ?".repeat(CassandraSchema.APP_COLUMNS.size());
+        selectApp = prepare("SELECT " + appColumns + " FROM " + ks + "app WHERE app_key = ?");
+        selectApps = prepare("SELECT " + appColumns + " FROM " + ks + "app");
+        insertAppIfAbsent = prepare("INSERT INTO " + ks + "app (" + appColumns + ") VALUES (" + appValues + ")"
+                + " IF NOT EXISTS");
+        String appChange = "UPDATE " + ks + "app SET name = ?, owner = ?, description = ?, enabled = ?,"
+                + " submits_per_second = ?, max_pending = ?, max_payload_bytes = ?, min_repeat_interval_ms = ?,"
+                + " secret_hash = ?, salt = ?, secret_valid_until = ?, prev_secret_hash = ?, prev_salt = ?,"
+                + " prev_secret_valid_until = ?, updated_at = ?, version = ? WHERE app_key = ?";
+        updateAppIfVersion = prepare(appChange + " IF version = ?");
+        // An app saved by an earlier version has no version yet: its first update is conditional on that, and on the
+        // created_at just read (never null in such a row, so a missing row does not match "version = null").
+        updateAppIfNoVersion = prepare(appChange + " IF version = null AND created_at = ?");
         selectTopics = prepare("SELECT topic FROM " + ks + "app_topic WHERE app_key = ?");
+        selectAllTopics = prepare("SELECT app_key, topic FROM " + ks + "app_topic");
         insertTopicIfAbsent = prepare("INSERT INTO " + ks + "app_topic (app_key, topic, created_at) VALUES (?, ?, ?)"
                 + " IF NOT EXISTS");
+        deleteTopicIfExists = prepare("DELETE FROM " + ks + "app_topic WHERE app_key = ? AND topic = ? IF EXISTS");
+
+        String userColumns = "username, password_hash, role, enabled, created_at, updated_at, version";
+        selectUser = prepare("SELECT " + userColumns + " FROM " + ks + "admin_user WHERE username = ?");
+        selectUsers = prepare("SELECT " + userColumns + " FROM " + ks + "admin_user");
+        insertUserIfAbsent = prepare("INSERT INTO " + ks + "admin_user (" + userColumns + ")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS");
+        updateUserIfVersion = prepare("UPDATE " + ks + "admin_user SET password_hash = ?, role = ?, enabled = ?,"
+                + " updated_at = ?, version = ? WHERE username = ? IF version = ?");
+        deleteUserIfExists = prepare("DELETE FROM " + ks + "admin_user WHERE username = ? IF EXISTS");
+        insertAudit = prepare("INSERT INTO " + ks + "admin_audit (bucket, id, created_at, actor, action, target,"
+                + " before_state, after_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        insertAuditByTarget = prepare("INSERT INTO " + ks + "admin_audit_by_target (target, id, created_at, actor,"
+                + " action, before_state, after_state) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        selectAudit = prepare("SELECT id, created_at, actor, action, target, before_state, after_state FROM " + ks
+                + "admin_audit WHERE bucket = ? AND id < ? LIMIT ?");
+        selectAuditOfTarget = prepare("SELECT id, created_at, actor, action, target, before_state, after_state FROM "
+                + ks + "admin_audit_by_target WHERE target = ? AND id < ? LIMIT ?");
+        addAppStat = prepare("UPDATE " + ks + "app_stat SET submitted = submitted + ?, fired = fired + ?,"
+                + " dead = dead + ? WHERE app_key = ? AND bucket_start = ?");
+        String statColumns = "app_key, bucket_start, submitted, fired, dead";
+        selectAppStats = prepare("SELECT " + statColumns + " FROM " + ks + "app_stat"
+                + " WHERE app_key = ? AND bucket_start >= ? AND bucket_start < ?");
+        // every app: a scan of the (small) table, filtered by the server
+        selectAllAppStats = prepare("SELECT " + statColumns + " FROM " + ks + "app_stat"
+                + " WHERE bucket_start >= ? AND bucket_start < ? ALLOW FILTERING");
+        String snapshotColumns = "taken_at, node_id, address, server_version, started_at, owned_slots, in_memory,"
+                + " heap_used, heap_max";
+        insertNodeSnapshot = prepare("INSERT INTO " + ks + "node_snapshot (bucket, " + snapshotColumns + ")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        selectNodeSnapshots = prepare("SELECT " + snapshotColumns + " FROM " + ks + "node_snapshot"
+                + " WHERE bucket = ? AND taken_at >= ?");
+        countNodeSnapshotsBefore = prepare("SELECT COUNT(*) FROM " + ks + "node_snapshot"
+                + " WHERE bucket = ? AND taken_at < ?");
+        deleteNodeSnapshotsBefore = prepare("DELETE FROM " + ks + "node_snapshot WHERE bucket = ? AND taken_at < ?");
     }
 
     private PreparedStatement prepare(String cql) {
@@ -151,9 +229,20 @@ final class Cql {
                 .setIdempotent(false);
     }
 
+    /** A counter update: at {@code consistency}, never retried by the driver (an increment is not idempotent). */
+    BoundStatement counter(PreparedStatement ps, Object... values) {
+        return ps.bind(values).setConsistencyLevel(consistency).setTimeout(timeout).setIdempotent(false);
+    }
+
     /** A read at {@code serial-consistency}: sees (and completes) any lightweight transaction in progress. */
     BoundStatement serialRead(PreparedStatement ps, Object... values) {
         return ps.bind(values).setConsistencyLevel(serial).setTimeout(timeout).setIdempotent(true);
+    }
+
+    /** Plain writes to several partitions that must all happen (the batch log replays them after a failure). */
+    BatchStatement logged(List<BatchableStatement<?>> statements) {
+        return BatchStatement.newInstance(DefaultBatchType.LOGGED, statements).setConsistencyLevel(consistency)
+                .setTimeout(timeout).setIdempotent(true);
     }
 
     /** Plain writes to one partition as one unlogged batch (one mutation on each replica). */

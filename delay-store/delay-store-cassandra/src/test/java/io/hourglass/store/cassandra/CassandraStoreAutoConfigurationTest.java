@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
+import io.hourglass.core.spi.AdminStore;
 import io.hourglass.core.spi.AppStore;
 import io.hourglass.core.spi.MessageStore;
 import org.junit.jupiter.api.Test;
@@ -51,9 +52,11 @@ class CassandraStoreAutoConfigurationTest {
         CassandraTestServer server = CassandraTestServer.fromEnvironment();
         try {
             runner.withPropertyValues(server.properties().toArray(String[]::new)).run(context -> {
-                assertThat(context).hasNotFailed().hasSingleBean(MessageStore.class).hasSingleBean(AppStore.class);
+                assertThat(context).hasNotFailed().hasSingleBean(MessageStore.class).hasSingleBean(AppStore.class)
+                        .hasSingleBean(AdminStore.class);
                 assertThat(context.getBean(MessageStore.class)).isInstanceOf(CassandraMessageStore.class);
                 assertThat(context.getBean(AppStore.class)).isInstanceOf(CassandraAppStore.class);
+                assertThat(context.getBean(AdminStore.class)).isInstanceOf(CassandraAdminStore.class);
                 MessageStore store = context.getBean(MessageStore.class);
                 long now = 1_800_000_000_000L;
                 DelayMessage m = DelayMessage.scheduled(new MessageIds().next(3, now), "app", "t", null, "p", null,
@@ -156,16 +159,18 @@ class CassandraStoreAutoConfigurationTest {
         runner.withClassLoader(new FilteredClassLoader(CqlSession.class))
                 .withPropertyValues("delay.store.type=cassandra")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(MessageStore.class)
-                        .doesNotHaveBean(AppStore.class));
+                        .doesNotHaveBean(AppStore.class)
+                        .doesNotHaveBean(AdminStore.class));
     }
 
     @Test
     void storesOfTheApplicationWinAndNoSessionIsOpened() {
         runner.withPropertyValues("delay.store.type=cassandra")
-                .withUserConfiguration(UserMessageStore.class, UserAppStore.class).run(context -> {
+                .withUserConfiguration(UserMessageStore.class, UserAppStore.class, UserAdminStore.class).run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(MessageStore.class)).isSameAs(context.getBean("userMessageStore"));
                     assertThat(context.getBean(AppStore.class)).isSameAs(context.getBean("userAppStore"));
+                    assertThat(context.getBean(AdminStore.class)).isSameAs(context.getBean("userAdminStore"));
                     assertThat(context.getBeanFactory().containsSingleton("cassandraSession")).isFalse();
                 });
     }
@@ -179,6 +184,7 @@ class CassandraStoreAutoConfigurationTest {
                         assertThat(context).hasNotFailed().hasSingleBean(MessageStore.class);
                         assertThat(context.getBean(MessageStore.class)).isSameAs(context.getBean("userMessageStore"));
                         assertThat(context.getBean(AppStore.class)).isInstanceOf(CassandraAppStore.class);
+                        assertThat(context.getBean(AdminStore.class)).isInstanceOf(CassandraAdminStore.class);
                     });
         } finally {
             server.dropKeyspace();
@@ -218,7 +224,7 @@ class CassandraStoreAutoConfigurationTest {
                         "delay.store.cassandra.stale-after=30m", "delay.store.cassandra.consistency=quorum",
                         "delay.store.cassandra.serial-consistency=serial",
                         "delay.store.cassandra.request-timeout=3s", "delay.store.cassandra.concurrency=16")
-                .withUserConfiguration(UserMessageStore.class, UserAppStore.class).run(context -> {
+                .withUserConfiguration(UserMessageStore.class, UserAppStore.class, UserAdminStore.class).run(context -> {
                     CassandraStoreProperties p = context.getBean(CassandraStoreProperties.class);
                     assertThat(p.keyspace()).isEqualTo("hg_bound");
                     assertThat(p.replicationFactor()).isEqualTo(5);
@@ -231,7 +237,7 @@ class CassandraStoreAutoConfigurationTest {
                     assertThat(p.createSchema()).isTrue();
                 });
         runner.withPropertyValues("delay.store.type=cassandra")
-                .withUserConfiguration(UserMessageStore.class, UserAppStore.class).run(context ->
+                .withUserConfiguration(UserMessageStore.class, UserAppStore.class, UserAdminStore.class).run(context ->
                         assertThat(context.getBean(CassandraStoreProperties.class))
                                 .isEqualTo(CassandraStoreProperties.defaults()));
     }
@@ -263,6 +269,14 @@ class CassandraStoreAutoConfigurationTest {
         @Bean
         AppStore userAppStore() {
             return unsupported(AppStore.class);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserAdminStore {
+        @Bean
+        AdminStore userAdminStore() {
+            return unsupported(AdminStore.class);
         }
     }
 }

@@ -77,13 +77,18 @@ final class CassandraTestServer {
 
     /** Drops the test's keyspace (with a session of its own: the store's may be closed already). */
     void dropKeyspace() {
-        String[] hostPort = contact.split(":");
-        try (CqlSession session = CqlSession.builder()
-                .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
-                .withLocalDatacenter(DATACENTER).build()) {
+        try (CqlSession session = openSession()) {
             session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace)
                     .setTimeout(Duration.ofSeconds(60)));
         }
+    }
+
+    /** A session of its own on the server (no keyspace): for setting a keyspace up by hand. */
+    CqlSession openSession() {
+        String[] hostPort = contact.split(":");
+        return CqlSession.builder()
+                .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
+                .withLocalDatacenter(DATACENTER).build();
     }
 
     @Configuration(proxyBeanMethods = false)

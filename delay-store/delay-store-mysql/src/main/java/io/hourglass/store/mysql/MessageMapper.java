@@ -1,6 +1,7 @@
 package io.hourglass.store.mysql;
 
 import io.hourglass.core.model.DueEntry;
+import io.hourglass.core.model.PendingCount;
 import org.apache.ibatis.annotations.Param;
 
 import java.util.List;
@@ -54,6 +55,21 @@ interface MessageMapper {
     List<StateCount> countByState();
 
     long countScheduled(@Param("slot") int slot);
+
+    long countScheduledOfApp(@Param("appKey") String appKey);
+
+    /** SCHEDULED messages by (app, topic) and horizon: deliver_at <= m, <= h, <= d, later. */
+    List<PendingCount> pendingCounts(@Param("m") long minute, @Param("h") long hour, @Param("d") long day);
+
+    /**
+     * One page of the admin's search, {@code limit} rows at most (the store asks for one more than the page to tell
+     * whether another follows). {@code lo}/{@code hi} bound deliver_at (null: open); with a cursor, {@code lo} is
+     * already at least {@code afterDue}, so that the keyset condition may be written without row values.
+     */
+    List<MessageRow> search(@Param("state") String state, @Param("appKey") String appKey,
+                            @Param("topic") String topic, @Param("key") String key, @Param("lo") Long lo,
+                            @Param("hi") Long hi, @Param("afterDue") Long afterDue, @Param("afterId") Long afterId,
+                            @Param("limit") int limit);
 
     /** Per-row values of rearm / retryLater. */
     final class TimeRow {

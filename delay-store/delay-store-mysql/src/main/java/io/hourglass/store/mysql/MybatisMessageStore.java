@@ -1,8 +1,10 @@
 package io.hourglass.store.mysql;
 
+import io.hourglass.core.error.ValidationException;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.DueEntry;
 import io.hourglass.core.model.MessageState;
+import io.hourglass.core.model.PendingCount;
 import io.hourglass.core.spi.MessageStore;
 import io.hourglass.store.mysql.MessageMapper.StateCount;
 import io.hourglass.store.mysql.MessageMapper.TimeRow;
@@ -244,6 +246,62 @@ final class MybatisMessageStore implements MessageStore {
     @Override
     public long countScheduled(int slot) {
         return call("countScheduled", () -> mapper.countScheduled(slot));
+    }
+
+    @Override
+    public long countScheduledOfApp(String appKey) {
+        return call("countScheduledOfApp", () -> mapper.countScheduledOfApp(appKey));
+    }
+
+    @Override
+    public List<PendingCount> pendingCounts(long now) {
+        return call("pendingCounts", () -> mapper.pendingCounts(now + PendingCount.MINUTE, now + PendingCount.HOUR,
+                now + PendingCount.DAY));
+    }
+
+    /**
+     * Ordered by (deliverAt, id); the cursor is {@code "deliverAt:id"} of the last message of the page, and a page is
+     * followed by another only when a further row matched (one row more than the page is read to tell).
+     */
+    @Override
+    public MessagePage search(MessageQuery query, String cursor, int limit) {
+        Objects.requireNonNull(query, "query");
+        if (limit < 1 || limit > 1000) {
+            throw new ValidationException("limit", "must be 1..1000, was " + limit);
+        }
+        Long afterDue = null;
+        Long afterId = null;
+        if (cursor != null) {
+            int colon = cursor.indexOf(':');
+            try {
+                afterDue = Long.parseLong(cursor.substring(0, colon));
+                afterId = Long.parseLong(cursor.substring(colon + 1));
+            } catch (RuntimeException e) {
+                throw new ValidationException("cursor", "is not a cursor of this store's search: " + cursor);
+            }
+        }
+        Long lo = query.dueFrom();
+        if (afterDue != null && (lo == null || lo < afterDue)) {
+            lo = afterDue;
+        }
+        Long hi = query.dueTo();
+        if (lo != null && hi != null && lo >= hi) {
+            return new MessagePage(List.of(), null);
+        }
+        Long from = lo;
+        Long due = afterDue;
+        Long id = afterId;
+        List<MessageRow> rows = call("search", () -> mapper.search(query.state().name(), query.appKey(),
+                query.topic(), query.key(), from, hi, due, id, limit + 1));
+        List<DelayMessage> page = new ArrayList<>(Math.min(rows.size(), limit));
+        for (int i = 0; i < rows.size() && i < limit; i++) {
+            page.add(rows.get(i).toMessage());
+        }
+        if (rows.size() <= limit) {
+            return new MessagePage(page, null);
+        }
+        DelayMessage last = page.get(limit - 1);
+        return new MessagePage(page, last.deliverAt() + ":" + last.id());
     }
 
     // ---------------------------------------------------------------- helpers

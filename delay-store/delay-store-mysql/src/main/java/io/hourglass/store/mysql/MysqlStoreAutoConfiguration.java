@@ -1,5 +1,6 @@
 package io.hourglass.store.mysql;
 
+import io.hourglass.core.spi.AdminStore;
 import io.hourglass.core.spi.AppStore;
 import io.hourglass.core.spi.MessageStore;
 import org.apache.ibatis.session.Configuration;
@@ -21,14 +22,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 import javax.sql.DataSource;
 
 /**
- * The MyBatis store ({@code delay.store.type=mysql}, the default): {@link MessageStore} and {@link AppStore} on the
- * application's {@code spring.datasource} (MySQL 8, MariaDB 10.11, or H2 in MODE=MySQL), with the schema applied by
- * Boot's Flyway from {@code classpath:db/migration}.
+ * The MyBatis store ({@code delay.store.type=mysql}, the default): {@link MessageStore}, {@link AppStore} and
+ * {@link AdminStore} on the application's {@code spring.datasource} (MySQL 8, MariaDB 10.11, or H2 in MODE=MySQL), with
+ * the schema applied by Boot's Flyway from {@code classpath:db/migration}.
  *
  * <p>Nothing is asked of the application: the mappers are registered here on Boot's {@link SqlSessionFactory}
  * (no {@code @MapperScan}, so the application's own {@code @Mapper} scanning is left as it is), and the stores use
  * their own SIMPLE-executor {@link SqlSessionTemplate} and transaction manager on the same DataSource, so that neither
- * {@code mybatis.executor-type} nor a second transaction manager in the application changes how they behave. Either
+ * {@code mybatis.executor-type} nor a second transaction manager in the application changes how they behave. Each
  * bean backs off when the application declares its own.
  */
 @AutoConfiguration(after = {DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class,
@@ -54,6 +55,12 @@ public class MysqlStoreAutoConfiguration {
     @ConditionalOnMissingBean(AppStore.class)
     public AppStore hourglassAppStore(SqlSessionFactory sqlSessionFactory) {
         return new MybatisAppStore(mapper(sqlSessionFactory, AppMapper.class));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(AdminStore.class)
+    public AdminStore hourglassAdminStore(SqlSessionFactory sqlSessionFactory) {
+        return new MybatisAdminStore(mapper(sqlSessionFactory, AdminMapper.class));
     }
 
     /** The DataSource MyBatis itself uses, so that our transactions and its statements share connections. */

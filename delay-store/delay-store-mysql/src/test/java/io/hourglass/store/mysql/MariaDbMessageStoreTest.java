@@ -170,8 +170,8 @@ class MariaDbMessageStoreTest extends SqlStoreContract {
                 }
             }
             assertThat(collations).containsOnlyKeys("delay_message", "delay_message_app", "delay_message_topic",
-                    "delay_node_snapshot").allSatisfy((table, collation) -> assertThat(collation)
-                    .as(table).isEqualTo("utf8mb4_nopad_bin"));
+                    "delay_node_snapshot", "delay_admin_user", "delay_admin_audit", "delay_app_stat")
+                    .allSatisfy((table, collation) -> assertThat(collation).as(table).isEqualTo("utf8mb4_nopad_bin"));
             assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@tx_isolation")) {
                 assertThat(rs.next()).isTrue();

@@ -2,6 +2,7 @@ package io.hourglass.store.mysql;
 
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
+import io.hourglass.core.spi.AdminStore;
 import io.hourglass.core.spi.AppStore;
 import io.hourglass.core.spi.MessageStore;
 import org.apache.ibatis.session.SqlSessionFactory;
@@ -43,8 +44,10 @@ class MysqlStoreAutoConfigurationTest {
     @Test
     void withoutATypeTheMysqlStoreIsCreatedOnAMigratedSchema() {
         runner.run(context -> {
-            assertThat(context).hasSingleBean(MessageStore.class).hasSingleBean(AppStore.class);
+            assertThat(context).hasSingleBean(MessageStore.class).hasSingleBean(AppStore.class)
+                    .hasSingleBean(AdminStore.class);
             assertThat(context.getBean(MessageStore.class)).isInstanceOf(MybatisMessageStore.class);
+            assertThat(context.getBean(AdminStore.class)).isInstanceOf(MybatisAdminStore.class);
             assertThat(context.getBean(StoreProperties.class).type()).isEqualTo("mysql");
             MessageStore store = context.getBean(MessageStore.class);
             long now = 1_800_000_000_000L;
@@ -58,7 +61,8 @@ class MysqlStoreAutoConfigurationTest {
     @Test
     void typeMysqlCreatesTheStore() {
         runner.withPropertyValues("delay.store.type=mysql").run(context ->
-                assertThat(context).hasSingleBean(MessageStore.class).hasSingleBean(AppStore.class));
+                assertThat(context).hasSingleBean(MessageStore.class).hasSingleBean(AppStore.class)
+                        .hasSingleBean(AdminStore.class));
     }
 
     @Test
@@ -67,6 +71,7 @@ class MysqlStoreAutoConfigurationTest {
             assertThat(context).hasNotFailed();
             assertThat(context).doesNotHaveBean(MessageStore.class)
                     .doesNotHaveBean(AppStore.class)
+                    .doesNotHaveBean(AdminStore.class)
                     .doesNotHaveBean(StoreProperties.class);
         });
     }
@@ -90,9 +95,19 @@ class MysqlStoreAutoConfigurationTest {
     }
 
     @Test
+    void anAdminStoreOfTheApplicationWins() {
+        runner.withUserConfiguration(UserAdminStore.class).run(context -> {
+            assertThat(context).hasSingleBean(AdminStore.class);
+            assertThat(context.getBean(AdminStore.class)).isSameAs(context.getBean("userAdminStore"));
+            assertThat(context.getBean(AppStore.class)).isInstanceOf(MybatisAppStore.class);
+        });
+    }
+
+    @Test
     void withoutMybatisOnTheClassPathItBacksOff() {
         runner.withClassLoader(new FilteredClassLoader(SqlSessionFactory.class)).run(context ->
-                assertThat(context).doesNotHaveBean(MessageStore.class).doesNotHaveBean(AppStore.class));
+                assertThat(context).doesNotHaveBean(MessageStore.class).doesNotHaveBean(AppStore.class)
+                        .doesNotHaveBean(AdminStore.class));
     }
 
     @Test
@@ -161,6 +176,14 @@ class MysqlStoreAutoConfigurationTest {
         @Bean
         AppStore userAppStore() {
             return unsupported(AppStore.class);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserAdminStore {
+        @Bean
+        AdminStore userAdminStore() {
+            return unsupported(AdminStore.class);
         }
     }
 }

@@ -2,9 +2,13 @@ package io.hourglass.store.mysql;
 
 import io.hourglass.core.error.ValidationException;
 import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.spi.AdminStore;
 import io.hourglass.core.spi.AppStore;
 import io.hourglass.core.spi.MessageStore;
+import io.hourglass.store.tck.AdminStoreContract;
+import io.hourglass.store.tck.AppStoreContract;
 import io.hourglass.store.tck.MessageStoreContract;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.context.ApplicationContext;
@@ -15,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The store contract plus what this module's SQL schema adds, for each database it runs on (H2, MariaDB): the
- * store and app store come from the application context the subclass starts, wired as in production.
+ * The store contracts (messages, and nested: apps and admin) plus what this module's SQL schema adds, for each
+ * database it runs on (H2, MariaDB): the stores come from the application context the subclass starts, wired as in
+ * production.
  */
 abstract class SqlStoreContract extends MessageStoreContract {
 
@@ -28,9 +33,22 @@ abstract class SqlStoreContract extends MessageStoreContract {
         return context().getBean(MessageStore.class);
     }
 
-    @Override
-    protected AppStore appStore() {
-        return context().getBean(AppStore.class);
+    /** The app store contract on the same database and wiring. */
+    @Nested
+    class Apps extends AppStoreContract {
+        @Override
+        protected AppStore appStore() {
+            return context().getBean(AppStore.class);
+        }
+    }
+
+    /** The admin store contract on the same database and wiring. */
+    @Nested
+    class Admin extends AdminStoreContract {
+        @Override
+        protected AdminStore adminStore() {
+            return context().getBean(AdminStore.class);
+        }
     }
 
     /**

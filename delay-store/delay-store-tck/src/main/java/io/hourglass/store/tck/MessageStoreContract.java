@@ -2,13 +2,14 @@ package io.hourglass.store.tck;
 
 import io.hourglass.core.error.DuplicateMessageException;
 import io.hourglass.core.error.StoreUnavailableException;
-import io.hourglass.core.model.App;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.DueEntry;
 import io.hourglass.core.model.MessageIds;
 import io.hourglass.core.model.MessageState;
-import io.hourglass.core.spi.AppStore;
+import io.hourglass.core.model.PendingCount;
 import io.hourglass.core.spi.MessageStore;
+import io.hourglass.core.spi.MessageStore.MessagePage;
+import io.hourglass.core.spi.MessageStore.MessageQuery;
 import io.hourglass.core.spi.MessageStore.Rearm;
 import io.hourglass.core.spi.MessageStore.Retry;
 import org.junit.jupiter.api.Assumptions;
@@ -44,13 +45,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The contract every {@link MessageStore} and {@link AppStore} must pass (MySQL/MariaDB, H2, Cassandra, ...).
+ * The contract every {@link MessageStore} must pass (MySQL/MariaDB, H2, Cassandra, ...). The app and admin sides
+ * have contracts of their own ({@link AppStoreContract}, {@link AdminStoreContract}).
  *
  * <p>Use: in the store module, depend on {@code delay-store-tck} with test scope and extend this class:
  * <pre>{@code
  * class H2MessageStoreTest extends MessageStoreContract {
  *     protected MessageStore store() { return context.getBean(MessageStore.class); }
- *     protected AppStore appStore() { return context.getBean(AppStore.class); }
  * }
  * }</pre>
  * {@link #store()} is called on every use, so a subclass may hand back a new instance after
@@ -89,8 +90,15 @@ public abstract class MessageStoreContract {
     /** The store under test. Called on every use. */
     protected abstract MessageStore store();
 
-    /** The app store under test. Called on every use. */
-    protected abstract AppStore appStore();
+    /**
+     * Whether {@link MessageStore#search} returns its results ordered by (deliverAt, id), each page full up to the
+     * limit while more match (MySQL/H2, the in-memory store). A store that answers in another order, or with short
+     * pages before the end (Cassandra: bounded work per page), overrides this with false; the suite then checks only
+     * what every store promises: every page within the limit, and all pages together exactly the matching messages.
+     */
+    protected boolean searchIsOrderedByDeliverAt() {
+        return true;
+    }
 
     /**
      * Stops and starts the backing server (or closes and reopens the embedded database) while the store is in use.
@@ -1058,44 +1066,199 @@ public abstract class MessageStoreContract {
         assertThat(store().countScheduled(otherSlot)).isEqualTo(otherBefore + 3);
     }
 
-    // ---------------------------------------------------------------- AppStore
+    // ---------------------------------------------------------------- admin reads: per-app count and search
 
     @Test
-    @Timeout(30)
-    void savedAppIsFoundAndAnUnknownAppIsNot() {
-        App a = new App(app, "hash-1", "salt-1", true, t0);
+    @Timeout(60)
+    void countScheduledOfAppCountsOnlyTheScheduledMessagesOfThatApp() {
+        String other = app + "-other";
+        int otherSlot = nextSlot();
+        long before = store().countScheduledOfApp(app);
+        long otherBefore = store().countScheduledOfApp(other);
+        List<DelayMessage> mine = new ArrayList<>(messages(4, i -> t0 + 10 + i));
+        mine.addAll(messages(otherSlot, 2, i -> t0 + 20 + i));
+        insert(mine);
+        insert(of(slot, other, "topic-a", null, t0 + 10), of(otherSlot, other, "topic-a", null, t0 + 11));
+        long token = token();
 
-        appStore().saveApp(a);
+        store().cancel(mine.get(0).id(), t0 + 1);
+        assertThat(store().claim(List.of(mine.get(1).id(), mine.get(4).id()), t0 + 100, token)).hasSize(2);
+        assertThat(store().markDelivered(List.of(mine.get(4).id()), token, t0 + 101)).isEqualTo(1);
 
-        assertThat(appStore().findApp(app)).contains(a);
-        assertThat(appStore().findApp(app + "-unknown")).isEmpty();
+        assertThat(store().countScheduledOfApp(app)).isEqualTo(before + 3);
+        assertThat(store().countScheduledOfApp(other)).isEqualTo(otherBefore + 2);
+        assertThat(store().countScheduledOfApp(app + "-unknown")).isZero();
     }
 
     @Test
-    @Timeout(30)
-    void savingAnExistingAppReplacesItsSecretAndFlag() {
-        appStore().saveApp(new App(app, "hash-1", "salt-1", true, t0));
+    @Timeout(60)
+    void pendingCountsCountScheduledMessagesByAppTopicAndHorizon() {
+        long now = t0 + 1_000;
+        int otherSlot = nextSlot();
+        List<DelayMessage> batch = List.of(
+                of(slot, app, "orders", null, now - 500),                          // overdue: within 1m
+                of(otherSlot, app, "orders", null, now + PendingCount.MINUTE),     // exactly 1m: within 1m
+                of(slot, app, "orders", null, now + PendingCount.MINUTE + 1),      // within 1h
+                of(slot, app, "orders", null, now + PendingCount.HOUR),            // within 1h
+                of(slot, app, "orders", null, now + PendingCount.DAY),             // within 24h
+                of(slot, app, "orders", null, now + PendingCount.DAY + 1),         // later
+                of(slot, app, "payments", null, now + 10),
+                of(slot, app + "-other", "orders", null, now + 10));
+        insert(batch);
+        DelayMessage cancelled = of(slot, app, "orders", null, now + 10);
+        DelayMessage claimed = of(slot, app, "orders", null, t0 + 10);
+        insert(cancelled, claimed);
+        store().cancel(cancelled.id(), t0 + 1);
+        assertThat(store().claim(List.of(claimed.id()), t0 + 20, token())).hasSize(1);
 
-        appStore().saveApp(new App(app, "hash-2", "salt-2", false, t0 + 1000));
+        List<PendingCount> counts = store().pendingCounts(now);
 
-        App read = appStore().findApp(app).orElseThrow();
-        assertThat(read.secretHash()).isEqualTo("hash-2");
-        assertThat(read.salt()).isEqualTo("salt-2");
-        assertThat(read.enabled()).isFalse();
+        assertThat(counts.stream().filter(c -> c.appKey().startsWith(app)).toList()).containsExactly(
+                new PendingCount(app, "orders", 2, 2, 1, 1),
+                new PendingCount(app, "payments", 1, 0, 0, 0),
+                new PendingCount(app + "-other", "orders", 1, 0, 0, 0));
     }
 
     @Test
-    @Timeout(30)
-    void addTopicIsIdempotentAndTopicsOfListsAnAppsTopics() {
-        appStore().saveApp(new App(app, "h", "s", true, t0));
-        appStore().addTopic(app, "orders", t0);
-        appStore().addTopic(app, "orders", t0 + 1);
-        appStore().addTopic(app, "payments", t0 + 2);
-        appStore().addTopic(app + "-other", "audit", t0 + 3);
+    @Timeout(120)
+    void searchByStateOnlyFindsEveryMessageInThatStateAcrossSlots() {
+        int otherSlot = nextSlot();
+        List<DelayMessage> batch = new ArrayList<>(messages(3, i -> t0 + 10 + i));
+        batch.addAll(messages(otherSlot, 2, i -> t0 + 10 + i));
+        insert(batch);
+        List<Long> cancelled = new ArrayList<>();
+        for (DelayMessage m : List.of(batch.get(0), batch.get(2), batch.get(3))) {
+            assertThat(store().cancel(m.id(), t0 + 5)).isTrue();
+            cancelled.add(m.id());
+        }
 
-        assertThat(appStore().topicsOf(app)).containsExactlyInAnyOrder("orders", "payments");
-        assertThat(appStore().topicsOf(app + "-other")).containsExactly("audit");
-        assertThat(appStore().topicsOf(app + "-unknown")).isEmpty();
+        List<DelayMessage> found = searchAll(new MessageQuery(null, null, null, MessageState.CANCELLED, null, null),
+                100).messages();
+
+        assertThat(found).allSatisfy(m -> assertThat(m.state()).isEqualTo(MessageState.CANCELLED));
+        assertThat(mineOf(found)).extracting(DelayMessage::id).containsExactlyInAnyOrderElementsOf(cancelled);
+        assertThat(mineOf(found)).allSatisfy(m -> assertThat(m.updatedAt()).isEqualTo(t0 + 5));
+    }
+
+    @Test
+    @Timeout(60)
+    void searchByStateAndAppReturnsExactlyThatAppsMessagesInThatStateComplete() {
+        int otherSlot = nextSlot();
+        Map<String, String> headers = Map.of("trace", "t-1");
+        List<DelayMessage> mine = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            mine.add(DelayMessage.scheduled(ids.next(i % 2 == 0 ? slot : otherSlot, t0), app, "topic-" + i, "k" + i,
+                    "payload " + i + " é", headers, t0 + 100 - i * 7L, null, t0, null));
+        }
+        insert(mine);
+        insert(of(slot, app + "-other", "topic-0", "k0", t0 + 50), of(otherSlot, app + "-other", "topic-1", "k1",
+                t0 + 51));
+        assertThat(store().cancel(mine.get(1).id(), t0 + 3)).isTrue();
+        assertThat(store().cancel(mine.get(4).id(), t0 + 3)).isTrue();
+
+        List<DelayMessage> scheduled = searchAll(new MessageQuery(app, null, null, MessageState.SCHEDULED, null, null),
+                4).messages();
+        List<DelayMessage> cancelledOnes = searchAll(new MessageQuery(app, null, null, MessageState.CANCELLED, null,
+                null), 4).messages();
+
+        assertThat(scheduled).containsExactlyInAnyOrder(mine.get(0), mine.get(2), mine.get(3), mine.get(5));
+        assertThat(cancelledOnes).extracting(DelayMessage::id)
+                .containsExactlyInAnyOrder(mine.get(1).id(), mine.get(4).id());
+        assertThat(searchAll(new MessageQuery(app, null, null, MessageState.DELIVERED, null, null), 4).messages())
+                .isEmpty();
+        assertThat(searchAll(new MessageQuery(app + "-unknown", null, null, MessageState.SCHEDULED, null, null), 4)
+                .messages()).isEmpty();
+    }
+
+    @Test
+    @Timeout(60)
+    void searchByTopicReturnsOnlyTheAppsMessagesOfThatTopic() {
+        List<DelayMessage> batch = List.of(
+                of(slot, app, "orders", null, t0 + 30), of(slot, app, "payments", null, t0 + 10),
+                of(slot, app, "orders", "k", t0 + 20), of(slot, app + "-other", "orders", null, t0 + 15),
+                of(slot, app, "Orders", null, t0 + 25));
+        insert(batch);
+
+        List<DelayMessage> found = searchAll(new MessageQuery(app, "orders", null, MessageState.SCHEDULED, null,
+                null), 10).messages();
+
+        assertThat(found).containsExactlyInAnyOrder(batch.get(0), batch.get(2));
+        if (searchIsOrderedByDeliverAt()) {
+            assertThat(found).containsExactly(batch.get(2), batch.get(0));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void searchByBusinessKeyReturnsOnlyTheAppsMessagesWithThatKey() {
+        List<DelayMessage> batch = List.of(
+                of(slot, app, "orders", "order-1", t0 + 30), of(slot, app, "payments", "order-1", t0 + 10),
+                of(slot, app, "orders", "order-2", t0 + 20), of(slot, app, "orders", null, t0 + 40),
+                of(slot, app + "-other", "orders", "order-1", t0 + 15));
+        insert(batch);
+
+        assertThat(searchAll(new MessageQuery(app, null, "order-1", MessageState.SCHEDULED, null, null), 10)
+                .messages()).containsExactlyInAnyOrder(batch.get(0), batch.get(1));
+        assertThat(searchAll(new MessageQuery(app, "orders", "order-1", MessageState.SCHEDULED, null, null), 10)
+                .messages()).containsExactly(batch.get(0));
+        assertThat(searchAll(new MessageQuery(app, null, "order-9", MessageState.SCHEDULED, null, null), 10)
+                .messages()).isEmpty();
+    }
+
+    @Test
+    @Timeout(60)
+    void searchByDueRangeIncludesFromAndExcludesTo() {
+        List<DelayMessage> batch = messages(6, i -> t0 + 100 + i * 100); // t0+100 .. t0+600
+        insert(batch);
+
+        assertThat(searchAll(new MessageQuery(app, null, null, MessageState.SCHEDULED, t0 + 200, t0 + 500), 10)
+                .messages()).containsExactlyInAnyOrder(batch.get(1), batch.get(2), batch.get(3));
+        assertThat(searchAll(new MessageQuery(app, null, null, MessageState.SCHEDULED, t0 + 400, null), 10)
+                .messages()).containsExactlyInAnyOrder(batch.get(3), batch.get(4), batch.get(5));
+        assertThat(searchAll(new MessageQuery(app, null, null, MessageState.SCHEDULED, null, t0 + 201), 10)
+                .messages()).containsExactlyInAnyOrder(batch.get(0), batch.get(1));
+        assertThat(searchAll(new MessageQuery(app, null, null, MessageState.SCHEDULED, t0 + 300, t0 + 300), 10)
+                .messages()).isEmpty();
+    }
+
+    @Test
+    @Timeout(120)
+    void searchPagesWithTheCursorThroughManyPagesWithoutDuplicatesOrGaps() {
+        int otherSlot = nextSlot();
+        List<DelayMessage> batch = new ArrayList<>(messages(15, i -> t0 + 1000 + (i / 4) * 10)); // ties on deliverAt
+        batch.addAll(messages(otherSlot, 10, i -> t0 + 1000 + (i / 3) * 10));
+        insert(batch);
+        insert(of(slot, app + "-other", "topic-a", null, t0 + 1000));
+
+        Walk walk = searchAll(new MessageQuery(app, null, null, MessageState.SCHEDULED, null, null), 10);
+
+        assertThat(walk.messages()).containsExactlyInAnyOrderElementsOf(batch);
+        assertThat(walk.pages()).isGreaterThanOrEqualTo(3);
+        if (searchIsOrderedByDeliverAt()) {
+            assertThat(walk.messages()).containsExactlyElementsOf(batch.stream()
+                    .sorted(Comparator.comparingLong(DelayMessage::deliverAt).thenComparingLong(DelayMessage::id))
+                    .toList());
+            assertThat(walk.pageSizes()).containsExactly(10, 10, 5);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aSearchPageNeverHoldsMoreThanTheLimit() {
+        insert(messages(5, i -> t0 + 10 + i));
+        MessageQuery q = new MessageQuery(app, null, null, MessageState.SCHEDULED, null, null);
+
+        Walk ones = searchAll(q, 1);
+
+        assertThat(ones.messages()).hasSize(5);
+        assertThat(ones.pageSizes()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(1));
+        if (searchIsOrderedByDeliverAt()) {
+            MessagePage first = store().search(q, null, 2);
+            assertThat(first.messages()).hasSize(2);
+            assertThat(first.nextCursor()).isNotNull();
+            MessagePage all = store().search(q, null, 5);
+            assertThat(all.messages()).hasSize(5);
+        }
     }
 
     // ---------------------------------------------------------------- failure of the backend
@@ -1191,6 +1354,74 @@ public abstract class MessageStoreContract {
             list.add(message(slot, deliverAtOfIndex.applyAsLong(i)));
         }
         return list;
+    }
+
+    /** A new SCHEDULED message of {@code appKey} in {@code slot}. */
+    private DelayMessage of(int slot, String appKey, String topic, String key, long deliverAt) {
+        return DelayMessage.scheduled(ids.next(slot, t0), appKey, topic, key, "payload", null, deliverAt, null, t0,
+                null);
+    }
+
+    /** Messages of this test (a persistent backend may hold messages of earlier runs and other tests). */
+    private List<DelayMessage> mineOf(List<DelayMessage> messages) {
+        return messages.stream().filter(m -> created.contains(m.id())).toList();
+    }
+
+    /** What a walk through every page of a search found. */
+    protected record Walk(List<DelayMessage> messages, List<Integer> pageSizes) {
+        int pages() {
+            return pageSizes.size();
+        }
+    }
+
+    /**
+     * Pages through a search with its cursor until the store says it is done, checking each page on the way: within
+     * the limit, only matching messages, none twice; for an ordered store, full pages until the last, in (deliverAt,
+     * id) order across pages.
+     */
+    protected Walk searchAll(MessageQuery q, int limit) {
+        List<DelayMessage> all = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        String cursor = null;
+        for (int pages = 0; ; pages++) {
+            assertThat(pages).as("too many pages: the cursor does not advance").isLessThan(100_000);
+            MessagePage page = store().search(q, cursor, limit);
+            assertThat(page.messages()).hasSizeLessThanOrEqualTo(limit);
+            for (DelayMessage m : page.messages()) {
+                assertThat(m.state()).isEqualTo(q.state());
+                if (q.appKey() != null) {
+                    assertThat(m.appKey()).isEqualTo(q.appKey());
+                }
+                if (q.topic() != null) {
+                    assertThat(m.topic()).isEqualTo(q.topic());
+                }
+                if (q.key() != null) {
+                    assertThat(m.key()).isEqualTo(q.key());
+                }
+                if (q.dueFrom() != null) {
+                    assertThat(m.deliverAt()).isGreaterThanOrEqualTo(q.dueFrom());
+                }
+                if (q.dueTo() != null) {
+                    assertThat(m.deliverAt()).isLessThan(q.dueTo());
+                }
+                assertThat(seen.add(m.id())).as("message %s returned twice", m.id()).isTrue();
+                all.add(m);
+            }
+            sizes.add(page.messages().size());
+            if (page.nextCursor() == null) {
+                break;
+            }
+            if (searchIsOrderedByDeliverAt()) {
+                assertThat(page.messages()).as("a page before the last is full").hasSize(limit);
+            }
+            cursor = page.nextCursor();
+        }
+        if (searchIsOrderedByDeliverAt()) {
+            assertThat(all).isSortedAccordingTo(
+                    Comparator.comparingLong(DelayMessage::deliverAt).thenComparingLong(DelayMessage::id));
+        }
+        return new Walk(all, sizes);
     }
 
     private void insert(DelayMessage... messages) {
