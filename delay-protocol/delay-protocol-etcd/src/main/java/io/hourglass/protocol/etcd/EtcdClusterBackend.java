@@ -58,6 +58,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * watch from the last revision it delivered. If the watch ends anyway it is reopened from the last revision seen here,
  * and if that revision was compacted the views are read again from scratch. Either way a change made while this server
  * was disconnected is delivered after the reconnect.
+ *
+ * <p><b>Announcements.</b> {@link #announce} is a plain put of a key under {@code /delay/common/} (no lease); the same
+ * prefix watch reports each write with the key's {@code version} (etcd delivers every revision, so writes are never
+ * coalesced here). After a (re)load, and after the watch was reopened, the announcement keys are reported as
+ * {@code reloaded}: the coordinator then drops every cached app.
  */
 public final class EtcdClusterBackend implements ClusterBackend {
 
@@ -93,6 +98,8 @@ public final class EtcdClusterBackend implements ClusterBackend {
     private final Map<Integer, Owner> owners = new TreeMap<>();
     private String slotList;
     private String everListed;
+    /** Announcement keys: path to the last value and version seen. */
+    private final Map<String, KeyValue> announcements = new TreeMap<>();
     private long revision;
     private Watch.Watcher watcher;
     private boolean watchBroken = true;
@@ -262,6 +269,7 @@ public final class EtcdClusterBackend implements ClusterBackend {
             synchronized (viewLock) {
                 members.clear();
                 owners.clear();
+                announcements.clear();
                 slotList = null;
                 everListed = null;
                 for (KeyValue kv : all.getKvs()) {
@@ -271,6 +279,10 @@ public final class EtcdClusterBackend implements ClusterBackend {
                 from = revision;
                 publish(true, true, true, true);
             }
+        }
+        synchronized (viewLock) {
+            // loaded, or about to resume after a break: changes of announcement keys may have been missed
+            reportAnnouncementsReloaded();
         }
         WatchOption option = WatchOption.builder().isPrefix(true).withRevision(from + 1).build();
         synchronized (viewLock) {
@@ -286,9 +298,13 @@ public final class EtcdClusterBackend implements ClusterBackend {
             boolean o = false;
             boolean l = false;
             boolean e = false;
+            List<WatchEvent> announced = new java.util.ArrayList<>();
             for (WatchEvent event : response.getEvents()) {
                 KeyValue kv = event.getKeyValue();
                 String key = string(kv.getKey());
+                if (ClusterPaths.isAnnouncement(key)) {
+                    announced.add(event);
+                }
                 m |= key.startsWith(SERVERS_PREFIX);
                 o |= key.startsWith(OWNERS_PREFIX);
                 l |= key.equals(ClusterPaths.SLOT_LIST);
@@ -298,6 +314,32 @@ public final class EtcdClusterBackend implements ClusterBackend {
             }
             revision = Math.max(revision, response.getHeader().getRevision());
             publish(m, o, l, e);
+            for (WatchEvent event : announced) {
+                KeyValue kv = event.getKeyValue();
+                boolean deleted = event.getEventType() == WatchEvent.EventType.DELETE;
+                reportAnnouncement(string(kv.getKey()), deleted ? null : string(kv.getValue()),
+                        deleted ? 0 : kv.getVersion(), false);
+            }
+        }
+    }
+
+    /** Reports every announcement key known (the app change key even when absent) as reloaded; holds viewLock. */
+    private void reportAnnouncementsReloaded() {
+        if (!announcements.containsKey(ClusterPaths.APP_CHANGED)) {
+            reportAnnouncement(ClusterPaths.APP_CHANGED, null, 0, true);
+        }
+        announcements.forEach((key, kv) -> reportAnnouncement(key, string(kv.getValue()), kv.getVersion(), true));
+    }
+
+    private void reportAnnouncement(String key, String value, long version, boolean reloaded) {
+        Events ev = events;
+        if (ev == null || closed) {
+            return;
+        }
+        try {
+            ev.announced(key, value, version, reloaded);
+        } catch (RuntimeException ex) {
+            log.error("[node={}] reporting the announcement {} failed", nodeId, key, ex);
         }
     }
 
@@ -348,6 +390,12 @@ public final class EtcdClusterBackend implements ClusterBackend {
             slotList = value;
         } else if (key.equals(ClusterPaths.EVER_LISTED)) {
             everListed = value;
+        } else if (ClusterPaths.isAnnouncement(key)) {
+            if (deleted) {
+                announcements.remove(key);
+            } else {
+                announcements.put(key, kv);
+            }
         }
     }
 
@@ -456,6 +504,17 @@ public final class EtcdClusterBackend implements ClusterBackend {
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision())))
                 .Then(Op.delete(key, DeleteOption.DEFAULT))
                 .commit());
+    }
+
+    @Override
+    public void announce(String path, String value) throws Exception {
+        if (!ClusterPaths.isAnnouncement(path)) {
+            throw new IllegalArgumentException(path + " is not an announcement key");
+        }
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        await(client.getKVClient().put(bytes(path), bytes(value)));
     }
 
     /** Revokes the lease (its keys go at once), stops the watch and closes the client. */

@@ -23,7 +23,7 @@ public class EtcdCoordinatorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(Coordinator.class)
-    public Coordinator etcdCoordinator(ClusterSettings settings, EtcdProperties properties) {
+    public ClusterCoordinator etcdCoordinator(ClusterSettings settings, EtcdProperties properties) {
         return new ClusterCoordinator(settings, new EtcdClusterBackend(properties.endpoints(), properties.username(),
                 properties.password(), properties.namespace(), settings));
     }

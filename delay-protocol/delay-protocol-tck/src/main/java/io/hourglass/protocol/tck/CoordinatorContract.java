@@ -5,6 +5,7 @@ import io.hourglass.core.cluster.ClusterCoordinator;
 import io.hourglass.core.cluster.ClusterPaths;
 import io.hourglass.core.cluster.ClusterSettings;
 import io.hourglass.core.cluster.SlotList;
+import io.hourglass.core.spi.AppChangeBus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,10 +100,14 @@ public abstract class CoordinatorContract {
         deleteNamespace(namespace);
     }
 
-    /** One server of the test. */
-    protected record Node(String id, ClusterCoordinator coordinator, TcpProxy proxy) {
+    /** One server of the test; {@code changes} records what its app change subscribers were told. */
+    protected record Node(String id, ClusterCoordinator coordinator, TcpProxy proxy, AppChangeRecorder changes) {
         Set<Integer> owned() {
             return coordinator.ownedSlots();
+        }
+
+        AppChangeBus bus() {
+            return coordinator.appChangeBus();
         }
     }
 
@@ -122,8 +127,10 @@ public abstract class CoordinatorContract {
         ClusterSettings settings = new ClusterSettings(SLOTS, id, "http://" + id + ".test:8080", ttl, REBALANCE_DELAY);
         ClusterCoordinator c = new ClusterCoordinator(settings, newBackend(namespace, settings, hostPort));
         toClose.add(c);
+        AppChangeRecorder changes = new AppChangeRecorder();
+        c.appChangeBus().subscribe(changes);
         c.start(ledger.listenerFor(id));
-        return new Node(id, c, proxy);
+        return new Node(id, c, proxy, changes);
     }
 
     protected static Set<Integer> union(Node... nodes) {
@@ -367,8 +374,173 @@ public abstract class CoordinatorContract {
         assertThat(ledger.violations()).isEmpty();
     }
 
+    // ------------------------------------------------------------------------------------------ app change bus
+
+    /** How soon an announced app change must reach every server. */
+    private static final Duration ANNOUNCED_WITHIN = Duration.ofSeconds(2);
+
+    @Test
+    void anAppChangeAnnouncedOnOneServerReachesEveryServerWithinTwoSeconds() throws Exception {
+        Node a = start("node-a");
+        Node b = start("node-b");
+        await().atMost(LONG).until(() -> evenSplit(a, b));
+
+        for (int round = 0; round < 3; round++) {
+            for (Node[] pair : new Node[][] {{a, b}, {b, a}}) {
+                Node from = pair[0];
+                Node to = pair[1];
+                String app = "app-" + from.id() + "-" + round;
+                long t0 = System.nanoTime();
+                from.bus().publish(app);
+
+                assertThat(from.changes().keysSince(t0)).as("the publisher's own subscribers, at once").contains(app);
+                await().atMost(ANNOUNCED_WITHIN).until(() -> to.changes().keysSince(t0).contains(app));
+                // ... and its own once more, through the key it watches like every other server
+                await().atMost(ANNOUNCED_WITHIN)
+                        .until(() -> from.changes().keysSince(t0).stream().filter(app::equals).count() == 2);
+                log.info("FIGURE announce: {} -> {} after {} ms", from.id(), to.id(),
+                        TimeUnit.NANOSECONDS.toMillis(to.changes().firstCovering(app, t0).getAsLong() - t0));
+            }
+        }
+        assertThat(operatorGet(namespace, ClusterPaths.APP_CHANGED)).endsWith(":app-node-b-2");
+        assertThat(a.changes().keys()).as("nothing was missed: no drop-all after the first load")
+                .containsOnlyOnce(AppChangeBus.ALL);
+    }
+
+    /**
+     * What is guaranteed for changes made back to back: not one call per change, but that a server that re-reads an
+     * app each time it is told of it (or re-reads all on {@link AppChangeBus#ALL}) ends with the last version, and
+     * that it is told after the last change was announced.
+     */
+    @Test
+    void quickSuccessiveChangesEndWithEveryServerToldAfterTheLastOne() throws Exception {
+        Node a = start("node-a");
+        Node b = start("node-b");
+        await().atMost(LONG).until(() -> evenSplit(a, b));
+        Map<String, Integer> store = new ConcurrentHashMap<>(); // what the app store holds
+        Map<String, Integer> bCache = new ConcurrentHashMap<>(); // what b's app cache holds
+        b.bus().subscribe(app -> {
+            if (AppChangeBus.ALL.equals(app)) {
+                bCache.putAll(store);
+            } else if (store.containsKey(app)) {
+                bCache.put(app, store.get(app));
+            }
+        });
+
+        // the same app, changed 20 times back to back
+        long lastPublish = 0;
+        for (int version = 1; version <= 20; version++) {
+            store.put("app-x", version);
+            lastPublish = System.nanoTime();
+            a.bus().publish("app-x");
+        }
+        long last = lastPublish;
+        await().atMost(ANNOUNCED_WITHIN).until(() -> Integer.valueOf(20).equals(bCache.get("app-x")));
+        await().atMost(ANNOUNCED_WITHIN).until(() -> b.changes().firstCovering("app-x", last).isPresent());
+
+        // ten apps, changed back to back: none may be missed (several seen as one come as ALL)
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+            store.put("app-" + i, 1);
+            a.bus().publish("app-" + i);
+        }
+        await().atMost(ANNOUNCED_WITHIN).until(() -> {
+            for (int i = 0; i < 10; i++) {
+                if (!Integer.valueOf(1).equals(bCache.get("app-" + i))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        log.info("FIGURE announce: 10 apps back to back reached b as {}", b.changes().keysSince(t0));
+    }
+
+    @Test
+    void afterTheServiceWasDownEveryServerIsToldToDropEveryApp() throws Exception {
+        Node a = start("node-a");
+        Node b = start("node-b");
+        await().atMost(LONG).until(() -> evenSplit(a, b));
+
+        long fenced;
+        try {
+            ServiceScripts.run("stop_" + serviceName(), 120);
+            await().atMost(LONG).until(() -> a.owned().isEmpty() && b.owned().isEmpty());
+            fenced = System.nanoTime();
+            a.bus().publish("app-during-outage"); // cannot be written now: retried until it can
+            assertThat(a.changes().keysSince(fenced)).contains("app-during-outage");
+        } finally {
+            ServiceScripts.run("start_" + serviceName(), 120);
+        }
+
+        await().atMost(LONG).until(() -> a.changes().keysSince(fenced).contains(AppChangeBus.ALL)
+                && b.changes().keysSince(fenced).contains(AppChangeBus.ALL));
+        await().atMost(LONG).until(() -> String.valueOf(operatorGet(namespace, ClusterPaths.APP_CHANGED))
+                .endsWith(":app-during-outage"));
+        await().atMost(LONG).until(() -> b.changes().firstCovering("app-during-outage", fenced).isPresent());
+
+        await().atMost(LONG).until(() -> evenSplit(a, b));
+        long t0 = System.nanoTime();
+        a.bus().publish("app-after");
+        await().atMost(ANNOUNCED_WITHIN).until(() -> b.changes().firstCovering("app-after", t0).isPresent());
+        assertThat(ledger.violations()).isEmpty();
+    }
+
+    @Test
+    void aServerCutOffWhileAnAppChangedIsToldToDropEveryAppWhenItIsBack() throws Exception {
+        Node a = start("node-a");
+        Node b = start("node-b", Duration.ofSeconds(TTL_SECONDS), true);
+        await().atMost(LONG).until(() -> evenSplit(a, b));
+
+        b.proxy().freeze();
+        await().atMost(LONG).until(() -> b.owned().isEmpty());
+        long frozen = System.nanoTime();
+        a.bus().publish("app-missed");
+        await().atMost(LONG).until(() -> String.valueOf(operatorGet(namespace, ClusterPaths.APP_CHANGED))
+                .endsWith(":app-missed"));
+        assertThat(b.changes().keysSince(frozen)).doesNotContain("app-missed");
+
+        b.proxy().restore();
+
+        await().atMost(LONG).until(() -> b.changes().keysSince(frozen).contains(AppChangeBus.ALL));
+        await().atMost(LONG).until(() -> evenSplit(a, b));
+        long t0 = System.nanoTime();
+        a.bus().publish("app-after");
+        await().atMost(ANNOUNCED_WITHIN).until(() -> b.changes().firstCovering("app-after", t0).isPresent());
+        assertThat(ledger.violations()).isEmpty();
+    }
+
+    @Test
+    void everyWriteOfAnAnnouncementKeyIsReportedEvenOfTheSameValueAndVersionsNeverGoBack() throws Exception {
+        Map<String, Long> sessions = new ConcurrentHashMap<>();
+        List<String> xSaw = new CopyOnWriteArrayList<>();
+        List<String> ySaw = new CopyOnWriteArrayList<>();
+        ClusterBackend x = startBackend("node-x", sessions, xSaw);
+        ClusterBackend y = startBackend("node-y", sessions, ySaw);
+        await().atMost(LONG).until(() -> xSaw.contains("null@0 loaded") && ySaw.contains("null@0 loaded"));
+
+        x.announce(ClusterPaths.APP_CHANGED, "1:same");
+        await().atMost(ANNOUNCED_WITHIN).until(() -> ySaw.contains("1:same@1") && xSaw.contains("1:same@1"));
+        x.announce(ClusterPaths.APP_CHANGED, "1:same"); // the same value again is a write of its own
+        await().atMost(ANNOUNCED_WITHIN).until(() -> ySaw.contains("1:same@2") && xSaw.contains("1:same@2"));
+        assertThat(operatorGet(namespace, ClusterPaths.APP_CHANGED)).isEqualTo("1:same");
+
+        y.announce(ClusterPaths.APP_CHANGED, "2:a");
+        x.announce(ClusterPaths.APP_CHANGED, "3:b"); // back to back: may be reported as one (version 4)
+        await().atMost(ANNOUNCED_WITHIN).until(() -> ySaw.contains("3:b@4") && xSaw.contains("3:b@4"));
+        for (List<String> saw : List.of(xSaw, ySaw)) {
+            List<Long> versions = saw.stream().map(r -> Long.parseLong(r.replaceAll("^.*@(\\d+).*$", "$1"))).toList();
+            assertThat(versions).as("%s", saw).isSorted();
+        }
+        assertThat(ySaw).as("a write is reported once").doesNotHaveDuplicates();
+    }
+
     /** A bare backend that records its current session, for primitive-level checks. */
     private ClusterBackend startBackend(String id, Map<String, Long> sessions) {
+        return startBackend(id, sessions, new CopyOnWriteArrayList<>());
+    }
+
+    /** ... and each announcement it reports, as {@code value@version} (+ {@code " loaded"} when reloaded). */
+    private ClusterBackend startBackend(String id, Map<String, Long> sessions, List<String> announced) {
         ClusterSettings settings = new ClusterSettings(SLOTS, id, "http://" + id, Duration.ofSeconds(TTL_SECONDS),
                 REBALANCE_DELAY);
         ClusterBackend backend = newBackend(namespace, settings, serviceHostPort());
@@ -398,6 +570,13 @@ public abstract class CoordinatorContract {
 
             @Override
             public void ownersChanged(Map<Integer, ClusterBackend.Owner> owners) {
+            }
+
+            @Override
+            public void announced(String path, String value, long version, boolean reloaded) {
+                if (ClusterPaths.APP_CHANGED.equals(path)) {
+                    announced.add(value + "@" + version + (reloaded ? " loaded" : ""));
+                }
             }
         });
         return backend;

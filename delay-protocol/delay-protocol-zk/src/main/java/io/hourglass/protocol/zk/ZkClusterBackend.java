@@ -41,6 +41,13 @@ import java.util.TreeSet;
  * server's clock starts at the last packet it got from us, which is no later than our last answer). LOST is reported
  * too. CONNECTED and RECONNECTED (the same session or a new one) start a session again; nodes of an earlier session of
  * this same node id are then deleted on registration, as an etcd server revokes its old lease.
+ *
+ * <p><b>Announcements.</b> {@link #announce} sets the data of a persistent node under {@code /delay/common} (creating
+ * it if absent); the same cache reports each change with the node's data version + 1. The cache re-reads a node after
+ * each watch event, so quick successive writes may be seen as one (the version then jumps, which the coordinator
+ * turns into "drop every app"). When the cache has loaded, the announcement nodes are reported as {@code reloaded};
+ * a reconnection is reported as a session start (CONNECTED/RECONNECTED), after which the coordinator drops every
+ * cached app as well.
  */
 public final class ZkClusterBackend implements ClusterBackend {
 
@@ -103,12 +110,20 @@ public final class ZkClusterBackend implements ClusterBackend {
         this.events = Objects.requireNonNull(events, "events");
         client.getConnectionStateListenable().addListener((c, state) -> onState(state));
         cache.listenable().addListener(CuratorCacheListener.builder()
-                .forAll((type, oldData, data) -> publish())
+                .forAll((type, oldData, data) -> {
+                    ChildData d = data != null ? data : oldData;
+                    if (d != null && ClusterPaths.isAnnouncement(d.getPath())) {
+                        announcementChanged(d.getPath(), data);
+                    } else {
+                        publish();
+                    }
+                })
                 .forInitialized(() -> {
                     synchronized (this) {
                         initialized = true;
                     }
                     publish();
+                    announcementsLoaded();
                 })
                 .build());
         client.start();
@@ -206,7 +221,67 @@ public final class ZkClusterBackend implements ClusterBackend {
         }
     }
 
+    /** A watched change of an announcement node (Curator's cache thread); data null when deleted. */
+    private synchronized void announcementChanged(String path, ChildData data) {
+        if (!initialized) {
+            return; // part of the initial load, reported by announcementsLoaded()
+        }
+        report(path, data, false);
+    }
+
+    /** Every announcement node in the cache (the app change node even when absent), as loaded. */
+    private synchronized void announcementsLoaded() {
+        if (cache.get(ClusterPaths.APP_CHANGED).isEmpty()) {
+            report(ClusterPaths.APP_CHANGED, null, true);
+        }
+        for (ChildData d : (Iterable<ChildData>) cache.stream()::iterator) {
+            if (ClusterPaths.isAnnouncement(d.getPath())) {
+                report(d.getPath(), d, true);
+            }
+        }
+    }
+
+    private void report(String path, ChildData data, boolean reloaded) {
+        Events ev = events;
+        if (ev == null || closed) {
+            return;
+        }
+        long version = data == null || data.getStat() == null ? 0 : data.getStat().getVersion() + 1L;
+        try {
+            ev.announced(path, data == null ? null : text(data.getData()), version, reloaded);
+        } catch (RuntimeException e) {
+            log.error("[node={}] reporting the announcement {} failed", nodeId, path, e);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------- operations
+
+    @Override
+    public void announce(String path, String value) throws Exception {
+        if (!ClusterPaths.isAnnouncement(path)) {
+            throw new IllegalArgumentException(path + " is not an announcement key");
+        }
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        byte[] data = value.getBytes(StandardCharsets.UTF_8);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                client.setData().forPath(path, data);
+                return;
+            } catch (KeeperException.NoNodeException e) {
+                try {
+                    client.create().creatingParentsIfNeeded().forPath(path, data);
+                    return;
+                } catch (KeeperException.NodeExistsException raced) {
+                    if (attempt >= 2) {
+                        throw raced;
+                    }
+                    // created by another server meanwhile: set it
+                }
+            }
+        }
+    }
 
     @Override
     public void register(long s, String node, String address) throws Exception {

@@ -24,7 +24,7 @@ public class ZkCoordinatorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(Coordinator.class)
-    public Coordinator zookeeperCoordinator(ClusterSettings settings, ZkProperties properties) {
+    public ClusterCoordinator zookeeperCoordinator(ClusterSettings settings, ZkProperties properties) {
         return new ClusterCoordinator(settings, new ZkClusterBackend(properties.connectString(), properties.username(),
                 properties.password(), properties.namespace(), settings));
     }

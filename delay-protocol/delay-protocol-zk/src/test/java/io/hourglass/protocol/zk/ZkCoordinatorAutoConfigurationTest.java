@@ -3,7 +3,9 @@ package io.hourglass.protocol.zk;
 import io.hourglass.core.cluster.ClusterCoordinator;
 import io.hourglass.core.cluster.ClusterSettings;
 import io.hourglass.core.engine.StandaloneCoordinator;
+import io.hourglass.core.spi.AppChangeBus;
 import io.hourglass.core.spi.Coordinator;
+import io.hourglass.redis.HourglassRedisAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -35,8 +37,17 @@ class ZkCoordinatorAutoConfigurationTest {
         }
     }
 
+    @Configuration(proxyBeanMethods = false)
+    static class UserBus {
+        @Bean
+        AppChangeBus myBus() {
+            return AppChangeBus.local();
+        }
+    }
+
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(ZkCoordinatorAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(ZkCoordinatorAutoConfiguration.class,
+                    ZkAppChangeBusAutoConfiguration.class))
             .withUserConfiguration(Server.class);
 
     @Test
@@ -84,5 +95,45 @@ class ZkCoordinatorAutoConfigurationTest {
     void aBadNamespaceStopsTheStartNamingTheKey() {
         runner.withPropertyValues("delay.protocol.type=zookeeper", "delay.protocol.namespace=/prod").run(context ->
                 assertThat(context).getFailure().rootCause().hasMessageContaining("delay.protocol.namespace"));
+    }
+
+    @Test
+    void theCoordinatorsAppChangeBusIsDeclared() {
+        runner.withPropertyValues("delay.protocol.type=zookeeper").run(context -> {
+            assertThat(context).hasSingleBean(AppChangeBus.class);
+            assertThat(context.getBean(AppChangeBus.class))
+                    .isSameAs(context.getBean(ClusterCoordinator.class).appChangeBus());
+        });
+        runner.withPropertyValues("delay.protocol.type=etcd")
+                .run(context -> assertThat(context).doesNotHaveBean(AppChangeBus.class));
+    }
+
+    @Test
+    void aRedisBusWinsWhateverTheOrderTheAutoConfigurationsAreListedIn() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ZkAppChangeBusAutoConfiguration.class,
+                        ZkCoordinatorAutoConfiguration.class, HourglassRedisAutoConfiguration.class))
+                .withUserConfiguration(Server.class)
+                .withPropertyValues("delay.protocol.type=zookeeper")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(AppChangeBus.class);
+                    assertThat(context.getBean(AppChangeBus.class))
+                            .isInstanceOf(HourglassRedisAutoConfiguration.RedisBus.class);
+                    assertThat(context).hasSingleBean(ClusterCoordinator.class);
+                });
+    }
+
+    @Test
+    void anApplicationsBusWins() {
+        runner.withUserConfiguration(UserBus.class).withPropertyValues("delay.protocol.type=zookeeper").run(context -> {
+            assertThat(context).hasSingleBean(AppChangeBus.class);
+            assertThat(context.getBean(AppChangeBus.class)).isSameAs(context.getBean("myBus"));
+        });
+    }
+
+    @Test
+    void anApplicationsOwnCoordinatorGetsNoCoordinatorBus() {
+        runner.withUserConfiguration(UserCoordinator.class).withPropertyValues("delay.protocol.type=zookeeper")
+                .run(context -> assertThat(context).doesNotHaveBean(AppChangeBus.class));
     }
 }
