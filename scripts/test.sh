@@ -4,9 +4,9 @@
 # Arguments go to Maven (e.g. scripts/test.sh -pl delay-store/delay-store-mysql).
 #
 # Real servers (scripts/lib/services.sh and services.d/): MariaDB 10.11, a Kafka broker process, etcd 3.4,
-# ZooKeeper 3.8 and Cassandra 5.0 (its own JVM) are installed if missing, started for the run on 127.0.0.1 (HOURGLASS_MARIADB_URL/_USER/_PASSWORD,
-# HOURGLASS_KAFKA_BOOTSTRAP, HOURGLASS_ETCD_ENDPOINTS, HOURGLASS_ZK_CONNECT, HOURGLASS_CASSANDRA_CONTACT tell the tests
-# where) and stopped at
+# ZooKeeper 3.8, Redis 7.0 and Cassandra 5.0 (its own JVM) are installed if missing, started for the run on 127.0.0.1 (HOURGLASS_MARIADB_URL/_USER/_PASSWORD,
+# HOURGLASS_KAFKA_BOOTSTRAP, HOURGLASS_ETCD_ENDPOINTS, HOURGLASS_ZK_CONNECT, HOURGLASS_REDIS_ADDRESS,
+# HOURGLASS_CASSANDRA_CONTACT tell the tests where) and stopped at
 # exit, also when the run fails.
 # HOURGLASS_SKIP_SERVICES=1 skips all of that; the tests that need a server are then skipped.
 set -euo pipefail
@@ -31,6 +31,7 @@ if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
   done
   stop_services() {
     stop_cassandra || true
+    stop_redis || true
     stop_zookeeper || true
     stop_etcd || true
     stop_kafka || true
@@ -50,9 +51,11 @@ if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
   echo "scripts/test.sh: Cassandra ready in $(( $(date +%s) - start )) s ($HOURGLASS_CASSANDRA_CONTACT)"
   ensure_etcd_installed
   ensure_zookeeper_installed
+  ensure_redis_installed
   start_etcd
   start_zookeeper
-  echo "scripts/test.sh: etcd and ZooKeeper ready in $(( $(date +%s) - start )) s ($HOURGLASS_ETCD_ENDPOINTS, $HOURGLASS_ZK_CONNECT)"
+  start_redis
+  echo "scripts/test.sh: etcd, ZooKeeper and Redis ready in $(( $(date +%s) - start )) s ($HOURGLASS_ETCD_ENDPOINTS, $HOURGLASS_ZK_CONNECT, $HOURGLASS_REDIS_ADDRESS)"
 fi
 
 ./mvnw -B -ntp verify "$@"

@@ -8,6 +8,7 @@ import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
 import io.hourglass.core.model.MessageState;
 import io.hourglass.core.spi.AppStore;
+import io.hourglass.core.spi.ClusterJobLock;
 import io.hourglass.core.spi.MessageEmitter;
 import io.hourglass.core.spi.MessageStore;
 import io.hourglass.core.testing.InMemoryAppStore;
@@ -20,7 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.quartz.CronTrigger;
 import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
 import org.quartz.Scheduler;
+import org.quartz.impl.matchers.KeyMatcher;
+import org.quartz.listeners.JobListenerSupport;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -28,11 +33,18 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The archive job is scheduled on the configured cron, purges old finished messages, and refuses bad settings. */
+/**
+ * The archive job is scheduled on the configured cron, purges old finished messages, runs only under the cluster lock
+ * when there is one, and refuses bad settings.
+ */
 @Timeout(60)
 class ArchiveJobTest {
 
@@ -93,6 +105,82 @@ class ArchiveJobTest {
             assertThat(ctx.getBean(MeterRegistry.class).get("hourglass.messages.archived").counter().count())
                     .isEqualTo(1.0);
         });
+    }
+
+    @Test
+    void withTheClusterLockHeldElsewhereAFiringDoesNotRun() {
+        RecordingLock lock = new RecordingLock(false);
+        runner.withPropertyValues("delay.store.retention=2d").withBean(ClusterJobLock.class, () -> lock).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            DelayMessage old = delivered(5, NOW - Duration.ofDays(3).toMillis());
+            Scheduler scheduler = ctx.getBean(Scheduler.class);
+            CountDownLatch fired = firings(scheduler);
+
+            scheduler.triggerJob(ArchiveConfiguration.JOB);
+
+            assertThat(fired.await(30, TimeUnit.SECONDS)).as("the firing completed").isTrue();
+            assertThat(lock.asked).containsExactly(ArchiveJob.LOCK);
+            assertThat(store.get(old.id())).as("not archived by this server").isPresent();
+            assertThat(ctx.getBean(MeterRegistry.class).get("hourglass.messages.archived").counter().count())
+                    .isZero();
+        });
+    }
+
+    @Test
+    void withTheClusterLockFreeAFiringRunsUnderItAndReleasesIt() {
+        RecordingLock lock = new RecordingLock(true);
+        runner.withPropertyValues("delay.store.retention=2d").withBean(ClusterJobLock.class, () -> lock).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            DelayMessage old = delivered(5, NOW - Duration.ofDays(3).toMillis());
+            Scheduler scheduler = ctx.getBean(Scheduler.class);
+            CountDownLatch fired = firings(scheduler);
+
+            scheduler.triggerJob(ArchiveConfiguration.JOB);
+
+            assertThat(fired.await(30, TimeUnit.SECONDS)).as("the firing completed").isTrue();
+            assertThat(store.get(old.id())).isEmpty();
+            assertThat(lock.asked).containsExactly(ArchiveJob.LOCK);
+            assertThat(lock.releasedOn).as("released, on the thread that took it").isEqualTo(lock.takenOn);
+        });
+    }
+
+    /** Counts down when a firing of the archive job has finished (after the job's execute returned). */
+    private static CountDownLatch firings(Scheduler scheduler) throws Exception {
+        CountDownLatch fired = new CountDownLatch(1);
+        scheduler.getListenerManager().addJobListener(new JobListenerSupport() {
+            @Override
+            public String getName() {
+                return "test-firings";
+            }
+
+            @Override
+            public void jobWasExecuted(JobExecutionContext context, JobExecutionException jobException) {
+                fired.countDown();
+            }
+        }, KeyMatcher.keyEquals(ArchiveConfiguration.JOB));
+        return fired;
+    }
+
+    /** A {@link ClusterJobLock} that is free or held by another server, and records its use. */
+    private static final class RecordingLock implements ClusterJobLock {
+        final List<String> asked = new CopyOnWriteArrayList<>();
+        final boolean free;
+        volatile Thread takenOn;
+        volatile Thread releasedOn;
+
+        RecordingLock(boolean free) {
+            this.free = free;
+        }
+
+        @Override
+        public Optional<Held> tryLock(String job) {
+            asked.add(job);
+            if (!free) {
+                return Optional.empty();
+            }
+            takenOn = Thread.currentThread();
+            return Optional.of(() -> releasedOn = Thread.currentThread());
+        }
     }
 
     @Test
