@@ -17,6 +17,10 @@ public enum ProblemCode {
     BAD_REQUEST("bad-request", 400, "Bad request", GrpcCode.INVALID_ARGUMENT),
     UNAUTHENTICATED("unauthenticated", 401, "Unauthenticated", GrpcCode.UNAUTHENTICATED),
     TOPIC_FORBIDDEN("topic-forbidden", 403, "Topic not allowed", GrpcCode.PERMISSION_DENIED),
+    /** An operator disabled the app: it may read and cancel its messages, not submit or re-time them. */
+    APP_DISABLED("app-disabled", 403, "App disabled", GrpcCode.PERMISSION_DENIED),
+    /** Over one of the app's quotas; nothing was stored. Retry after {@code Retry-After} (rate, pending). */
+    QUOTA_EXCEEDED("quota-exceeded", 429, "Quota exceeded", GrpcCode.RESOURCE_EXHAUSTED),
     MESSAGE_NOT_FOUND("message-not-found", 404, "Message not found", GrpcCode.NOT_FOUND),
     INVALID_STATE("invalid-state", 409, "Message state does not allow this change", GrpcCode.FAILED_PRECONDITION),
     DUPLICATE("duplicate", 409, "Duplicate message", GrpcCode.ALREADY_EXISTS),

@@ -120,4 +120,18 @@ class GrpcWireTest {
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(e.getTrailers().get(PROBLEM).getType()).endsWith("/message-not-found");
     }
+
+    @Test
+    void overAQuotaIsResourceExhaustedWithStatus429InTheProblem() {
+        SubmitMessageRequest request = SubmitMessageRequest.newBuilder().setMessage(MessageSpec.newBuilder()
+                .setTopic("demo").setPayload("p").setDelayMs(60_000)).build();
+        stub(RpcTestApplication.LIMITED_APP, RpcTestApplication.LIMITED_SECRET).submitMessage(request);
+
+        StatusRuntimeException e = catchThrowableOfType(() -> stub(RpcTestApplication.LIMITED_APP,
+                RpcTestApplication.LIMITED_SECRET).submitMessage(request), StatusRuntimeException.class);
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(e.getTrailers().get(PROBLEM).getStatus()).isEqualTo(429);
+        assertThat(e.getTrailers().get(PROBLEM).getType()).endsWith("/quota-exceeded");
+    }
 }

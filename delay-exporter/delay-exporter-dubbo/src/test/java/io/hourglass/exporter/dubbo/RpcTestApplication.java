@@ -32,6 +32,9 @@ class RpcTestApplication {
     static final String APP = "demo";
     static final String SECRET = "demo-secret";
     static final String TOPIC = "demo";
+    /** An app with a quota of one pending message. */
+    static final String LIMITED_APP = "limited";
+    static final String LIMITED_SECRET = "limited-secret";
 
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -58,8 +61,15 @@ class RpcTestApplication {
 
         @Bean
         AppDirectory appDirectory() {
-            AppDirectory directory = new AppDirectory(new InMemoryAppStore(), DelayClock.system());
+            InMemoryAppStore apps = new InMemoryAppStore();
+            AppDirectory directory = new AppDirectory(apps, DelayClock.system());
             directory.ensureApp(APP, SECRET, Set.of(TOPIC));
+            // an app allowed one pending message, for the quota's status code
+            directory.ensureApp(LIMITED_APP, LIMITED_SECRET, Set.of(TOPIC));
+            io.hourglass.core.model.App limited = apps.findApp(LIMITED_APP).orElseThrow();
+            apps.updateApp(limited.withQuotas(new io.hourglass.core.model.AppQuotas(0, 1, 0, 0))
+                    .touched(limited.updatedAt() + 1));
+            directory.invalidate(LIMITED_APP);
             return directory;
         }
 

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.models.GroupedOpenApi;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -97,6 +98,13 @@ public class HttpExporterAutoConfiguration {
 
         static final String APP_KEY_SCHEME = "appKey";
         static final String APP_SECRET_SCHEME = "appSecret";
+
+        /** The app API as its own OpenAPI group ({@code /v3/api-docs/app}); {@code /v3/api-docs} keeps every path. */
+        @Bean
+        GroupedOpenApi hourglassAppApiGroup() {
+            return GroupedOpenApi.builder().group("app").displayName("App API (X-App-Key / X-App-Secret)")
+                    .pathsToMatch(MessagesController.BASE_PATH + "/**", "/delay/**").build();
+        }
 
         @Bean
         OpenApiCustomizer hourglassApiCustomizer() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.hourglass.client.api.Problem;
 import io.hourglass.core.error.DelayException;
+import io.hourglass.core.error.QuotaExceededException;
 import io.hourglass.core.error.ValidationException;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.ServletException;
@@ -86,6 +87,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         logFailure(failure, ex, instance);
         HttpHeaders out = new HttpHeaders();
         out.addAll(headers);
+        if (unwrap(ex) instanceof QuotaExceededException quota) {
+            out.set(HttpHeaders.RETRY_AFTER, Long.toString(quota.retryAfterSeconds()));
+        }
         Object rendered = render(failure, instance, servlet == null ? "" : servlet.getContextPath(), out);
         if (failure.type() == ProblemType.INTERNAL_ERROR) {
             // as Spring does for bodiless 500s: lets the request metrics name the exception

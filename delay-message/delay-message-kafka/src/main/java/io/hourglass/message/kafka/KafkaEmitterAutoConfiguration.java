@@ -1,6 +1,7 @@
 package io.hourglass.message.kafka;
 
 import io.hourglass.core.spi.MessageEmitter;
+import io.hourglass.core.spi.TopicProvisioner;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -45,6 +46,18 @@ public class KafkaEmitterAutoConfiguration {
     private static final Logger log = LoggerFactory.getLogger(KafkaEmitterAutoConfiguration.class);
 
     static final String DEFAULT_CLIENT_ID = "hourglass-emitter";
+
+    /**
+     * Creates the topics operators allow in the admin API, through Boot's {@code spring.kafka.*} admin settings
+     * (bootstrap servers, security).
+     */
+    @Bean
+    @ConditionalOnMissingBean(TopicProvisioner.class)
+    public KafkaTopicProvisioner kafkaTopicProvisioner(KafkaProperties kafkaProperties,
+                                                       ObjectProvider<SslBundles> sslBundles) {
+        return new KafkaTopicProvisioner(() -> kafkaProperties.buildAdminProperties(sslBundles.getIfAvailable()),
+                java.time.Duration.ofSeconds(10));
+    }
 
     @Bean
     @ConditionalOnMissingBean(MessageEmitter.class)
