@@ -4,6 +4,9 @@ import io.hourglass.core.clock.DelayClock;
 import io.hourglass.core.engine.AppDirectory;
 import io.hourglass.core.engine.DelayEngine;
 import io.hourglass.core.engine.DelayService;
+import io.hourglass.core.engine.LocalSubmitRateLimiter;
+import io.hourglass.core.spi.SubmitRateLimiter;
+import io.hourglass.core.spi.AppChangeBus;
 import io.hourglass.core.engine.StandaloneCoordinator;
 import io.hourglass.core.spi.AppStore;
 import io.hourglass.core.cluster.ClusterSettings;
@@ -28,7 +31,8 @@ import java.net.UnknownHostException;
  * A missing port fails the start with the property that selects it.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DelayCoreProperties.class, ProtocolProperties.class, BootstrapAppProperties.class})
+@EnableConfigurationProperties({DelayCoreProperties.class, ProtocolProperties.class, BootstrapAppProperties.class,
+        AppsProperties.class})
 public class HourglassCoreConfiguration {
 
     @Bean
@@ -72,15 +76,32 @@ public class HourglassCoreConfiguration {
     }
 
     @Bean
-    AppDirectory appDirectory(ObjectProvider<AppStore> appStore, DelayClock clock, Environment env) {
-        return new AppDirectory(required(appStore, "AppStore", "delay.store.type", env.getProperty("delay.store.type", "mysql")),
-                clock);
+    AppDirectory appDirectory(ObjectProvider<AppStore> appStore, DelayClock clock, AppsProperties apps,
+                              ObjectProvider<AppChangeBus> changes, Environment env) {
+        AppDirectory directory = new AppDirectory(required(appStore, "AppStore", "delay.store.type",
+                env.getProperty("delay.store.type", "mysql")), clock,
+                new AppDirectory.Settings(apps.cacheSize(), apps.cacheTtl()));
+        // a change announced by any server (Redis topic or coordinator key) drops the cached copy here at once
+        changes.ifAvailable(bus -> bus.subscribe(appKey -> {
+            if (AppChangeBus.ALL.equals(appKey)) {
+                directory.invalidateAll();
+            } else {
+                directory.invalidate(appKey);
+            }
+        }));
+        return directory;
     }
 
+    /**
+     * The submit-rate quota: cluster-wide through a {@link SubmitRateLimiter} bean when there is one (profile
+     * redis), per server otherwise. Looked up here rather than declared as a default bean, because this class is
+     * read before the auto-configurations that may provide one.
+     */
     @Bean
     DelayService delayService(DelayEngine engine, MessageStore store, AppDirectory apps, DelayClock clock,
-                              ObjectProvider<PeerClient> peers) {
-        return new DelayService(engine, store, apps, clock, peers.getIfAvailable());
+                              ObjectProvider<PeerClient> peers, ObjectProvider<SubmitRateLimiter> limiter) {
+        return new DelayService(engine, store, apps, clock, peers.getIfAvailable(),
+                limiter.getIfAvailable(() -> new LocalSubmitRateLimiter(clock)));
     }
 
     @Bean

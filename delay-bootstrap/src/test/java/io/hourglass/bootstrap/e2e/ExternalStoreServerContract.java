@@ -52,7 +52,9 @@ abstract class ExternalStoreServerContract {
 
     @BeforeAll
     void startServer() throws Exception {
-        server = ServerProcess.external(dir, profile(), storeArgs().toArray(String[]::new)).start();
+        List<String> args = new ArrayList<>(storeArgs());
+        args.add(AdminApiScenario.ADMIN_ARG);
+        server = ServerProcess.external(dir, profile(), args.toArray(String[]::new)).start();
         rest = new RestClient(server.baseUrl());
         reader = new KafkaReader(ServerProcess.requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka"), "demo");
     }
@@ -129,6 +131,11 @@ abstract class ExternalStoreServerContract {
                 rest.call("GET", "/api/v1/messages/" + delivered, null).body().get("state").asText().equals("DELIVERED"));
         JsonNode cancelledView = rest.call("GET", "/api/v1/messages/" + cancelled.get(0), null).body();
         assertThat(cancelledView.get("state").asText()).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void adminApi_appsTopicsQuotasSearchBulkCancelRotationAudit() throws Exception {
+        new AdminApiScenario(server.baseUrl()).run();
     }
 
     @Test

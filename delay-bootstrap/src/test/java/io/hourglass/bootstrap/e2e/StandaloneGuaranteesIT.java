@@ -35,7 +35,7 @@ class StandaloneGuaranteesIT {
     @BeforeAll
     static void startServer() throws Exception {
         int kafkaPort = ServerProcess.freePort();
-        server = ServerProcess.standalone(dir, kafkaPort).start();
+        server = ServerProcess.standalone(dir, kafkaPort, AdminApiScenario.ADMIN_ARG).start();
         rest = new RestClient(server.baseUrl());
         reader = new KafkaReader("127.0.0.1:" + kafkaPort, "demo");
     }
@@ -48,6 +48,11 @@ class StandaloneGuaranteesIT {
         if (server != null) {
             server.stop();
         }
+    }
+
+    @Test
+    void adminApi_appsTopicsQuotasSearchBulkCancelRotationAudit() throws Exception {
+        new AdminApiScenario(server.baseUrl()).run();
     }
 
     private static void readUntil(Duration atMost, java.util.concurrent.Callable<Boolean> done) {

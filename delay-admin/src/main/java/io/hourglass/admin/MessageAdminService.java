@@ -1,0 +1,120 @@
+package io.hourglass.admin;
+
+import io.hourglass.core.engine.DelayService;
+import io.hourglass.core.engine.RescheduleCommand;
+import io.hourglass.core.error.DelayException;
+import io.hourglass.core.error.InvalidStateException;
+import io.hourglass.core.model.DelayMessage;
+import io.hourglass.core.model.MessageIds;
+import io.hourglass.core.spi.MessageStore;
+import io.hourglass.core.spi.MessageStore.MessagePage;
+import io.hourglass.core.spi.MessageStore.MessageQuery;
+
+import java.util.List;
+
+/**
+ * The operators' view of messages: search (one page at a time, never everything), detail, and the actions cancel,
+ * re-time and deliver now, each through the {@link DelayService} so that they keep the guarantees of the app API
+ * (cancel wins, reschedule wins, routing to the slot's owner), plus bulk cancel by filter as a job.
+ */
+public final class MessageAdminService {
+
+    static final int MAX_PAGE = 1000;
+    private static final int BULK_PAGE = 500;
+
+    /** A page of search results and where the next one starts (null: this was the last). */
+    public record Page(List<MessageView> items, String next) {
+    }
+
+    private final MessageStore store;
+    private final DelayService service;
+    private final AuditLog audit;
+    private final AdminJobs jobs;
+
+    public MessageAdminService(MessageStore store, DelayService service, AuditLog audit, AdminJobs jobs) {
+        this.store = store;
+        this.service = service;
+        this.audit = audit;
+        this.jobs = jobs;
+    }
+
+    public Page search(MessageQuery query, String cursor, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw AdminException.invalid("limit", "between 1 and " + MAX_PAGE);
+        }
+        MessagePage page;
+        try {
+            page = store.search(query, cursor == null || cursor.isBlank() ? null : cursor, limit);
+        } catch (IllegalArgumentException e) {
+            throw AdminException.invalid("cursor", "not a cursor of this search");
+        }
+        return new Page(page.messages().stream().map(m -> MessageView.of(m, false)).toList(), page.nextCursor());
+    }
+
+    public MessageView get(String id) {
+        return MessageView.of(find(id), true);
+    }
+
+    public MessageView cancel(String actor, String id) {
+        DelayMessage m = find(id);
+        DelayMessage after = service.cancel(m.appKey(), id);
+        audit.record(actor, "message.cancel", id, summary(m), summary(after));
+        return MessageView.of(after, true);
+    }
+
+    public MessageView retime(String actor, String id, long deliverAt) {
+        DelayMessage m = find(id);
+        DelayMessage after = service.reschedule(m.appKey(), id, new RescheduleCommand(deliverAt, null, null));
+        audit.record(actor, "message.retime", id, summary(m), summary(after));
+        return MessageView.of(after, true);
+    }
+
+    public MessageView deliverNow(String actor, String id) {
+        DelayMessage m = find(id);
+        DelayMessage after = service.reschedule(m.appKey(), id, new RescheduleCommand(null, 0L, null));
+        audit.record(actor, "message.deliver-now", id, summary(m), summary(after));
+        return MessageView.of(after, true);
+    }
+
+    /**
+     * Cancels every SCHEDULED message that matches, in a background job. A message that starts firing meanwhile is
+     * counted as failed (it could not be cancelled), never emitted after a cancel that succeeded.
+     */
+    public AdminJobs.Job bulkCancel(String actor, MessageQuery filter) {
+        if (filter.state() != io.hourglass.core.model.MessageState.SCHEDULED) {
+            throw AdminException.invalid("state", "bulk cancel acts on SCHEDULED messages");
+        }
+        audit.record(actor, "message.bulk-cancel", filter.appKey() == null ? "*" : filter.appKey(), null, filter);
+        return jobs.submit("bulk-cancel", actor, filter, job -> {
+            String cursor = null;
+            do {
+                MessagePage page = store.search(filter, cursor, BULK_PAGE);
+                job.matched(page.messages().size());
+                for (DelayMessage m : page.messages()) {
+                    try {
+                        service.cancel(m.appKey(), MessageIds.format(m.id()));
+                        job.done(1);
+                    } catch (InvalidStateException e) {
+                        job.failed(1); // fired or firing meanwhile
+                    } catch (DelayException e) {
+                        job.failed(1);
+                    }
+                }
+                cursor = page.nextCursor();
+            } while (cursor != null && !Thread.currentThread().isInterrupted());
+        });
+    }
+
+    private DelayMessage find(String id) {
+        long parsed = MessageIds.parse(id);
+        if (parsed < 0) {
+            throw AdminException.notFound("Message", id);
+        }
+        return store.get(parsed).orElseThrow(() -> AdminException.notFound("Message", id));
+    }
+
+    private static java.util.Map<String, Object> summary(DelayMessage m) {
+        return java.util.Map.of("appKey", m.appKey(), "topic", m.topic(), "state", m.state().name(),
+                "deliverAt", m.deliverAt(), "version", m.version());
+    }
+}

@@ -1,0 +1,129 @@
+package io.hourglass.admin.web;
+
+import io.hourglass.admin.AdminException;
+import io.hourglass.admin.AdminJobs;
+import io.hourglass.admin.MessageAdminService;
+import io.hourglass.admin.MessageView;
+import io.hourglass.core.model.MessageState;
+import io.hourglass.core.spi.MessageStore.MessageQuery;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.security.Principal;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code /admin/api/v1/messages}: search (keyset pages), detail, cancel, re-time, deliver now, bulk cancel by filter;
+ * {@code /admin/api/v1/jobs}: the background jobs and their progress.
+ */
+@RestController
+@RequestMapping("/admin/api/v1")
+public class MessagesAdminController {
+
+    /** The search filter of a bulk action; {@code state} is SCHEDULED when absent. */
+    public record Filter(String appKey, String topic, String key, String state, Long dueFrom, Long dueTo) {
+    }
+
+    /** A new due time. */
+    public record Retime(Long deliverAt) {
+    }
+
+    private final MessageAdminService messages;
+    private final AdminJobs jobs;
+
+    public MessagesAdminController(MessageAdminService messages, AdminJobs jobs) {
+        this.messages = messages;
+        this.jobs = jobs;
+    }
+
+    @GetMapping("/messages")
+    public MessageAdminService.Page search(@RequestParam(required = false) String id,
+                                           @RequestParam(required = false) String appKey,
+                                           @RequestParam(required = false) String topic,
+                                           @RequestParam(required = false) String key,
+                                           @RequestParam(defaultValue = "SCHEDULED") String state,
+                                           @RequestParam(required = false) Long dueFrom,
+                                           @RequestParam(required = false) Long dueTo,
+                                           @RequestParam(required = false) String cursor,
+                                           @RequestParam(defaultValue = "50") int limit) {
+        if (id != null && !id.isBlank()) {
+            try {
+                return new MessageAdminService.Page(List.of(messages.get(id)), null);
+            } catch (AdminException e) {
+                return new MessageAdminService.Page(List.of(), null);
+            }
+        }
+        return messages.search(query(new Filter(appKey, topic, key, state, dueFrom, dueTo)), cursor, limit);
+    }
+
+    @GetMapping("/messages/{id}")
+    public MessageView get(@PathVariable String id) {
+        return messages.get(id);
+    }
+
+    @PostMapping("/messages/{id}/cancel")
+    public MessageView cancel(@PathVariable String id, Principal who) {
+        return messages.cancel(who.getName(), id);
+    }
+
+    @PatchMapping("/messages/{id}")
+    public MessageView retime(@PathVariable String id, @RequestBody Retime body, Principal who) {
+        if (body == null || body.deliverAt() == null) {
+            throw AdminException.invalid("deliverAt", "required (epoch ms)");
+        }
+        return messages.retime(who.getName(), id, body.deliverAt());
+    }
+
+    @PostMapping("/messages/{id}/deliver-now")
+    public MessageView deliverNow(@PathVariable String id, Principal who) {
+        return messages.deliverNow(who.getName(), id);
+    }
+
+    @PostMapping("/messages/bulk-cancel")
+    public ResponseEntity<AdminJobs.View> bulkCancel(@RequestBody Filter filter, Principal who) {
+        if (filter == null) {
+            throw AdminException.invalid("filter", "required");
+        }
+        if (filter.appKey() == null && filter.topic() == null && filter.key() == null && filter.dueFrom() == null
+                && filter.dueTo() == null) {
+            throw AdminException.invalid("filter", "name at least one of appKey, topic, key, dueFrom, dueTo");
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(messages.bulkCancel(who.getName(), query(filter)).view());
+    }
+
+    @GetMapping("/jobs")
+    public List<AdminJobs.View> jobs() {
+        return jobs.list();
+    }
+
+    @GetMapping("/jobs/{id}")
+    public AdminJobs.View job(@PathVariable String id) {
+        return jobs.find(id).orElseThrow(() -> AdminException.notFound("Job", id));
+    }
+
+    private static MessageQuery query(Filter f) {
+        MessageState state;
+        try {
+            state = MessageState.valueOf((f.state() == null ? "SCHEDULED" : f.state()).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw AdminException.invalid("state", "one of SCHEDULED, FIRING, DELIVERED, CANCELLED, DEAD");
+        }
+        if (f.dueFrom() != null && f.dueTo() != null && f.dueTo() < f.dueFrom()) {
+            throw AdminException.invalid("dueTo", "not before dueFrom");
+        }
+        return new MessageQuery(blank(f.appKey()), blank(f.topic()), blank(f.key()), state, f.dueFrom(), f.dueTo());
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}
