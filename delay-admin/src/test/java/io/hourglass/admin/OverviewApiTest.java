@@ -59,6 +59,15 @@ class OverviewApiTest extends AdminApiTestSupport {
         assertThat(t1.get("later").asLong()).isEqualTo(2);
         assertThat(pending.get("total").asLong()).isGreaterThanOrEqualTo(6);
         assertThat(read("/admin/api/v1/overview").get("states").get("SCHEDULED").asLong()).isGreaterThanOrEqualTo(6);
+        JsonNode t2 = null;
+        for (JsonNode t : read("/admin/api/v1/topics")) {
+            if (t.get("topic").asText().equals("t2")) {
+                t2 = t;
+            }
+        }
+        assertThat(t2).isNotNull();
+        assertThat(t2.get("apps").toString()).contains(app);
+        assertThat(t2.get("pendingByApp").get(app).asLong()).isEqualTo(1);
     }
 
     @Test

@@ -62,6 +62,11 @@ abstract class ClusterContract {
     private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
     /** Server base URL -> ids it acknowledged. */
     private final Map<String, Set<String>> ackedBy = new ConcurrentHashMap<>();
+    /**
+     * One client per server, reused: a new HttpClient per request costs a selector thread and connection set-up
+     * each, CPU that the servers (and a joining server's start) need on 2 shared cores.
+     */
+    private final Map<String, RestClient> clients = new ConcurrentHashMap<>();
     KafkaReader reader;
 
     /** delay.protocol.type. */
@@ -272,7 +277,7 @@ abstract class ClusterContract {
         List<String> mine = new ArrayList<>();
         while (!stop.get()) {
             List<ServerProcess> live = servers.stream().filter(ServerProcess::alive).toList();
-            RestClient rest = new RestClient(live.get(random.nextInt(live.size())).baseUrl());
+            RestClient rest = clients.computeIfAbsent(live.get(random.nextInt(live.size())).baseUrl(), RestClient::new);
             String changing = null; // the id a cancel or reschedule in flight is about
             boolean cancelling = false;
             try {

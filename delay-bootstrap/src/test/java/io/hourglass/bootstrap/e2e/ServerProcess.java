@@ -85,9 +85,15 @@ final class ServerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("server.log").toFile()))
                 .start();
-        await("server on :" + httpPort + " healthy (see " + workDir.resolve("server.log") + ")")
-                .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .until(this::healthy);
+        try {
+            // generous: a server joining a cluster under load on 2 shared cores starts slowly (class loading, JIT)
+            await("server on :" + httpPort + " healthy (see " + workDir.resolve("server.log") + ")")
+                    .atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(250))
+                    .until(this::healthy);
+        } catch (RuntimeException e) {
+            process.destroyForcibly(); // never leave a half-started server behind a failed test
+            throw e;
+        }
         return this;
     }
 
