@@ -32,7 +32,8 @@ final class AdminApiScenario {
     static final String ADMIN_ARG = "--delay.admin.first-admin.password=" + ADMIN_PASSWORD;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     AdminApiScenario(String base) {

@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
 class AdminClusterIT {
 
     static final int SLOTS = 16;
-    static final int RATE = 60;
+    static final int RATE = 30;
 
     @TempDir
     static Path dir;
@@ -154,13 +154,13 @@ class AdminClusterIT {
         for (ServerProcess s : servers) { // every server knows the app before the clock starts
             await().atMost(Duration.ofSeconds(5)).until(() -> on(s).app(key, secret, "GET", "/api/v1/messages/1", null).status() == 404);
         }
-        long windowMs = 6_000;
+        long windowMs = 10_000; // long enough that the limiter's 1 s window edges weigh < 10 %
         AtomicLong accepted = new AtomicLong();
         AtomicLong refused = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(9);
+        ExecutorService pool = Executors.newFixedThreadPool(12);
         List<Future<?>> clients = new ArrayList<>();
-        for (int t = 0; t < 9; t++) {
+        for (int t = 0; t < 12; t++) {
             ServerProcess target = servers.get(t % 3);
             clients.add(pool.submit(() -> {
                 AdminApiScenario client = new AdminApiScenario(target.baseUrl()); // one per load thread
@@ -196,7 +196,7 @@ class AdminClusterIT {
                 RATE, acceptedInWindow, seconds, rate, refusedInWindow));
         // on 2 shared cores the clients offer only somewhat more than the quota: enough that it was refused, so the
         // accepted count measures the quota and not the clients
-        assertThat(refusedInWindow).as("the offered load exceeded the quota").isGreaterThan(acceptedInWindow / 20);
+        assertThat(refusedInWindow).as("the offered load exceeded the quota").isGreaterThan(acceptedInWindow / 4);
         assertThat(rate).as("accepted rate within 15 %% of %d/s", RATE).isBetween(RATE * 0.85, RATE * 1.15);
     }
 }
