@@ -2,8 +2,6 @@ package io.hourglass.admin;
 
 import io.hourglass.core.clock.DelayClock;
 import io.hourglass.core.engine.AppDirectory;
-import io.hourglass.core.engine.DelayService;
-import io.hourglass.core.error.DelayException;
 import io.hourglass.core.model.App;
 import io.hourglass.core.model.AppQuotas;
 import io.hourglass.core.model.MessageState;
@@ -203,11 +201,7 @@ public final class AppAdminService {
         if (appKey == null || appKey.length() > AppDirectory.MAX_APP_KEY_LENGTH) {
             throw AdminException.notFound("App", String.valueOf(appKey));
         }
-        try {
-            return store.findApp(appKey).orElseThrow(() -> AdminException.notFound("App", appKey));
-        } catch (DelayException e) {
-            throw e;
-        }
+        return store.findApp(appKey).orElseThrow(() -> AdminException.notFound("App", appKey));
     }
 
     private AppView view(App app) {

@@ -73,7 +73,8 @@ public class AdminSecurityConfiguration {
     @Bean
     SecurityFilterChain hourglassAdminSecurity(HttpSecurity http, LoginThrottle throttle,
                                                ObjectProvider<ObjectMapper> json) throws Exception {
-        ProblemResponses problems = new ProblemResponses(json.getIfAvailable(ObjectMapper::new));
+        ObjectMapper mapper = json.getIfAvailable(ObjectMapper::new);
+        ProblemResponses problems = new ProblemResponses(mapper);
         CookieCsrfTokenRepository csrfTokens = CookieCsrfTokenRepository.withHttpOnlyFalse();
         csrfTokens.setCookiePath("/admin");
         http.securityMatcher("/admin/**")
@@ -100,7 +101,7 @@ public class AdminSecurityConfiguration {
                             throttle.succeeded(auth.getName());
                             response.setStatus(200);
                             response.setContentType("application/json");
-                            json.getIfAvailable(ObjectMapper::new).writeValue(response.getOutputStream(),
+                            mapper.writeValue(response.getOutputStream(),
                                     Map.of("username", auth.getName(), "roles", auth.getAuthorities().stream()
                                             .map(Object::toString).toList()));
                         })

@@ -1,6 +1,7 @@
 package io.hourglass.admin.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hourglass.client.api.Problem;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -10,8 +11,6 @@ import java.util.Map;
 
 /** Writes RFC 9457 problem+json answers from the security filters (which run before Spring MVC). */
 final class ProblemResponses {
-
-    static final String TYPE_PREFIX = "https://hourglass.dev/problems/";
 
     private final ObjectMapper json;
 
@@ -25,7 +24,7 @@ final class ProblemResponses {
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", TYPE_PREFIX + code);
+        body.put("type", Problem.TYPE_PREFIX + code);
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);

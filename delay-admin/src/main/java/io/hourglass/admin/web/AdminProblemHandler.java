@@ -1,6 +1,8 @@
 package io.hourglass.admin.web;
 
 import io.hourglass.admin.AdminException;
+import io.hourglass.client.api.Problem;
+import io.hourglass.client.api.ProblemCode;
 import io.hourglass.core.error.DelayException;
 import io.hourglass.core.error.QuotaExceededException;
 import org.slf4j.Logger;
@@ -34,14 +36,6 @@ import java.util.Map;
 public class AdminProblemHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AdminProblemHandler.class);
-    static final String TYPE_PREFIX = "https://hourglass.dev/problems/";
-
-    /** HTTP statuses of the core's error codes, as the app API answers them. */
-    private static final Map<String, Integer> CORE_STATUS = Map.ofEntries(
-            Map.entry("validation-failed", 400), Map.entry("payload-too-large", 413), Map.entry("bad-request", 400),
-            Map.entry("unauthenticated", 401), Map.entry("topic-forbidden", 403), Map.entry("app-disabled", 403),
-            Map.entry("message-not-found", 404), Map.entry("invalid-state", 409), Map.entry("duplicate", 409),
-            Map.entry("quota-exceeded", 429), Map.entry("store-unavailable", 503), Map.entry("overloaded", 503));
 
     @ExceptionHandler(AdminException.class)
     ResponseEntity<ProblemDetail> admin(AdminException e, HttpServletRequest request) {
@@ -54,7 +48,7 @@ public class AdminProblemHandler {
 
     @ExceptionHandler(DelayException.class)
     ResponseEntity<ProblemDetail> core(DelayException e, HttpServletRequest request) {
-        int status = CORE_STATUS.getOrDefault(e.code(), 500);
+        int status = ProblemCode.of(e.code()).httpStatus(); // the app API's table; an unknown code is a 500
         String retryAfter = e instanceof QuotaExceededException q ? Long.toString(q.retryAfterSeconds())
                 : status == 503 ? "1" : null;
         return answer(problem(status, e.code(), e.getMessage(), request), retryAfter);
@@ -77,7 +71,7 @@ public class AdminProblemHandler {
 
     private static ProblemDetail problem(int status, String code, String detail, HttpServletRequest request) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
-        p.setType(URI.create(TYPE_PREFIX + code));
+        p.setType(URI.create(Problem.TYPE_PREFIX + code));
         HttpStatus known = HttpStatus.resolve(status);
         p.setTitle(known == null ? code : known.getReasonPhrase());
         p.setInstance(URI.create(request.getRequestURI()));
