@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import org.springframework.util.unit.DataSize;
+
 import java.time.Duration;
 
 /**
@@ -34,6 +36,7 @@ import java.time.Duration;
  * @param fireThreads         firing batches in flight at once
  * @param writeBatchSize      most messages per group commit
  * @param writeQueueCapacity  submits waiting for a commit before new ones get a 503
+ * @param maxQueuedBytes      message bytes waiting for a commit before new submits get a 503 (memory bound)
  * @param lateThreshold       a fire later than this after the due time counts in {@code hourglass.messages.late}
  */
 @Validated
@@ -46,7 +49,7 @@ public record DelayCoreProperties(
         @DefaultValue("30") @Min(1) int maxAttempts,
         @NotNull @DefaultValue("1s") @DurationMin(millis = 1) Duration retryInitialBackoff,
         @NotNull @DefaultValue("5m") @DurationMin(millis = 1) Duration retryMaxBackoff,
-        @NotNull @DefaultValue("100ms") @DurationMin(millis = 1) Duration minRepeatInterval,
+        @NotNull @DefaultValue("1s") @DurationMin(millis = 1) Duration minRepeatInterval,
         @NotNull @DefaultValue("1s") @DurationMin(millis = 10) @DurationMax(minutes = 10) Duration preloadInterval,
         @DefaultValue("2000") @Min(1) @Max(100_000) int preloadBatchSize,
         @DefaultValue("5000000") @Min(1) int maxInMemory,
@@ -57,12 +60,14 @@ public record DelayCoreProperties(
         @DefaultValue("4") @Min(1) @Max(256) int fireThreads,
         @DefaultValue("1000") @Min(1) @Max(10_000) int writeBatchSize,
         @DefaultValue("100000") @Min(1) int writeQueueCapacity,
+        @NotNull @DefaultValue("128MB") DataSize maxQueuedBytes,
         @DefaultValue("1") @Min(1) @Max(64) int writeThreads,
         @NotNull @DefaultValue("1s") @DurationMin(millis = 0) Duration lateThreshold) {
 
     EngineSettings toSettings() {
         return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts, retryInitialBackoff,
                 retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize, maxInMemory, sweepInterval,
-                sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity, writeThreads, lateThreshold);
+                sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity,
+                Math.max(1, maxQueuedBytes.toBytes()), writeThreads, lateThreshold);
     }
 }

@@ -108,6 +108,15 @@ public final class AppDirectory {
         return entry.get().app;
     }
 
+    /**
+     * Whether the app exists and is disabled (as this server last read it): its due messages are held, not emitted.
+     * An unknown app is not disabled.
+     */
+    public boolean isDisabled(String appKey) {
+        Optional<Cached> entry = lookup(appKey);
+        return entry.isPresent() && !entry.get().app.enabled();
+    }
+
     /** The app as this server currently sees it (cached), or empty when unknown. */
     public Optional<App> find(String appKey) {
         return lookup(appKey).map(c -> c.app);

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +61,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicLongArray backlog = new AtomicLongArray(MessageIds.MAX_SLOTS);
     private final AtomicInteger state = new AtomicInteger(); // 0 latent, 1 started, 2 closed
+    private volatile Predicate<String> appDisabled = appKey -> false;
 
     public DelayEngine(MessageStore store, MessageEmitter emitter, Coordinator coordinator, DelayClock clock,
                        EngineSettings settings, MeterRegistry registry) {
@@ -70,15 +72,15 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         this.metrics = new DelayMetrics(registry);
         this.timer = new WheelTimer(clock, "hourglass-wheel");
         this.preloader = new Preloader(store, timer, coordinator, settings, clock);
-        this.sweeper = new Sweeper(store, timer, coordinator, settings, clock, metrics);
+        this.sweeper = new Sweeper(store, timer, preloader, coordinator, settings, clock, metrics);
         this.committer = new GroupCommitter(store, settings.writeBatchSize(), settings.writeQueueCapacity(),
-                settings.writeThreads(), metrics,
+                settings.maxQueuedBytes(), settings.writeThreads(), metrics,
                 this::assignIds, this::afterCommit, "hourglass-writer");
         this.recorders = Executors.newFixedThreadPool(settings.fireThreads(), named("hourglass-recorder"));
         Semaphore inFlight = new Semaphore(settings.fireThreads() * 2);
         for (int i = 0; i < settings.fireThreads(); i++) {
             firers.add(new Firer(store, emitter, timer, coordinator, preloader, settings, clock, metrics, recorders,
-                    inFlight));
+                    inFlight, () -> appDisabled));
         }
         this.preloadExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-preloader"));
         this.sweepExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-sweeper"));
@@ -196,7 +198,21 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
             backlog.set(slot, 0); // its new owner reports it now
         }
         int dropped = timer.removeIf(id -> slots.contains(MessageIds.slotOf(id)));
+        preloader.dropped(slots);
         log.info("Released {} slots, dropped {} in-memory messages", slots.size(), dropped);
+    }
+
+    /**
+     * Tells the firers which apps are disabled: their due messages are held (not emitted, re-checked every 30 s)
+     * until the app is enabled again. {@link DelayService} installs its {@link AppDirectory}'s view.
+     */
+    public void holdMessagesOf(Predicate<String> disabledApp) {
+        this.appDisabled = java.util.Objects.requireNonNull(disabledApp, "disabledApp");
+    }
+
+    /** Bytes of message data waiting for a group commit. */
+    long queuedBytes() {
+        return committer.queuedBytes();
     }
 
     /** Messages in memory (wheel and firing backlog). */

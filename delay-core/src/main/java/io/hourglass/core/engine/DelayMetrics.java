@@ -22,6 +22,7 @@ public final class DelayMetrics {
     final Counter duplicates;
     final Counter claimsLost;
     final Counter swept;
+    final Counter held;
     final Timer lateness;
     final Timer storeInsert;
     final Timer storeClaim;
@@ -38,6 +39,7 @@ public final class DelayMetrics {
         retried = Counter.builder("hourglass.messages.retried").description("Emit failures scheduled for a retry with backoff").register(registry);
         dead = Counter.builder("hourglass.messages.dead").description("Messages given up after delay.core.max-attempts").register(registry);
         duplicates = Counter.builder("hourglass.messages.duplicates").description("Stuck claims released for re-firing: each may be emitted twice").register(registry);
+        held = Counter.builder("hourglass.messages.held").description("Due messages of disabled apps put back unemitted (re-checked every 30 s)").register(registry);
         claimsLost = Counter.builder("hourglass.claims.lost").description("Due entries whose claim found the message cancelled, rescheduled or already fired").register(registry);
         swept = Counter.builder("hourglass.messages.swept").description("Overdue messages re-queued by the sweeper").register(registry);
         lateness = Timer.builder("hourglass.fire.lateness").description("Emit time minus due time")

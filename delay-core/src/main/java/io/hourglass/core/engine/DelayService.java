@@ -76,6 +76,7 @@ public final class DelayService {
         this.peers = peers;
         this.quotas = quotas;
         this.local = peers == null ? this : new DelayService(engine, store, apps, clock, null, quotas);
+        engine.holdMessagesOf(apps::isDisabled); // messages of a disabled app are not emitted
     }
 
     /** This service without routing: acts on this server's store and wheel whoever owns the message's slot. */
@@ -106,7 +107,7 @@ public final class DelayService {
             long deliverAt = validator.validateSubmit(cmd, now);
             apps.checkTopic(appKey, cmd.topic());
             message = new NewMessage(appKey, cmd.topic(), cmd.key(), cmd.payload(), cmd.headers(), deliverAt,
-                    cmd.repeatIntervalMs(), now, idempotencyKey);
+                    cmd.repeatIntervalMs(), now, idempotencyKey, idempotencyKey == null ? null : RequestDigest.of(cmd));
         } catch (DelayException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -115,7 +116,8 @@ public final class DelayService {
 
     /**
      * Schedules many messages; one future per command, in order. Each is validated and committed on its own
-     * merit (a bad entry does not sink the others). With an idempotency key, entry {@code i} uses {@code key#i}.
+     * merit (a bad entry does not sink the others). With an idempotency key, entry {@code i} is stored under
+     * {@link #batchEntryKey batchEntryKey(key, i)}, a namespace of its own that no single submit's key can reach.
      * Quotas hold for the batch as a whole: a disabled app, or a batch that would take the app over a quota, is
      * refused at once and nothing of it is stored.
      *
@@ -126,16 +128,27 @@ public final class DelayService {
         quotas.check(apps.requireEnabled(appKey), commands);
         List<CompletableFuture<SubmitResult>> results = new ArrayList<>(commands.size());
         try {
-            validator.validateIdempotencyKey(idempotencyKey); // the client's key; the #i suffix is ours
+            validator.validateIdempotencyKey(idempotencyKey); // the client's key; the entry suffix is ours
         } catch (DelayException e) {
             commands.forEach(c -> results.add(CompletableFuture.failedFuture(e)));
             return results;
         }
         for (int i = 0; i < commands.size(); i++) {
-            results.add(submitValidKey(appKey, commands.get(i), idempotencyKey == null ? null : idempotencyKey + "#" + i));
+            results.add(submitValidKey(appKey, commands.get(i), idempotencyKey == null ? null : batchEntryKey(idempotencyKey, i)));
         }
         return results;
     }
+
+    /**
+     * The stored idempotency key of entry {@code i} of a batch submitted with {@code key}: the key, U+001E (record
+     * separator) and {@code i}. Client keys may not hold control characters, so a single submit never collides with
+     * a batch entry (before, entry 0 of batch {@code K} and a single submit with key {@code K#0} were one message).
+     */
+    public static String batchEntryKey(String key, int i) {
+        return key + BATCH_ENTRY_SEPARATOR + i;
+    }
+
+    private static final char BATCH_ENTRY_SEPARATOR = '\u001E';
 
     /** The app's message with this id. @throws MessageNotFoundException when unknown or another app's */
     public DelayMessage get(String appKey, String id) {

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param fireThreads         concurrent firing batches
  * @param writeBatchSize      messages per group commit
  * @param writeQueueCapacity  submits waiting for a commit before new ones are refused (503)
+ * @param maxQueuedBytes      message bytes (payload, key, headers, as held on the heap) waiting for a commit before
+ *                            new submits are refused (503): bounds the queue's memory, not only its count
  * @param writeThreads        group commits in flight at once: 1 suits a store with fast commits (H2, MySQL); a store
  *                            whose insert takes several round trips (Cassandra) needs several
  * @param lateThreshold       a fire later than this after its due time counts as late
@@ -47,6 +49,7 @@ public record EngineSettings(
         int fireThreads,
         int writeBatchSize,
         int writeQueueCapacity,
+        long maxQueuedBytes,
         int writeThreads,
         Duration lateThreshold) {
 
@@ -71,16 +74,22 @@ public record EngineSettings(
         positive("writeBatchSize", writeBatchSize);
         positive("writeQueueCapacity", writeQueueCapacity);
         positive("writeThreads", writeThreads);
+        if (maxQueuedBytes <= 0) {
+            throw new IllegalArgumentException("maxQueuedBytes must be > 0, was " + maxQueuedBytes);
+        }
     }
+
+    /** 128 MiB. */
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 128L * 1024 * 1024;
 
     /** The documented defaults. */
     public static EngineSettings defaults() {
         return new EngineSettings(
                 Duration.ofMinutes(5), Duration.ofDays(365), Duration.ofSeconds(30), 256 * 1024, 30,
-                Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMillis(100),
+                Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), 2000, 5_000_000,
                 Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
-                500, 4, 1000, 100_000, 1, Duration.ofSeconds(1));
+                500, 4, 1000, 100_000, DEFAULT_MAX_QUEUED_BYTES, 1, Duration.ofSeconds(1));
     }
 
     private static void positive(String name, int value) {
@@ -133,6 +142,7 @@ public record EngineSettings(
         private int fireThreads;
         private int writeBatchSize;
         private int writeQueueCapacity;
+        private long maxQueuedBytes;
         private int writeThreads;
         private Duration lateThreshold;
 
@@ -155,6 +165,7 @@ public record EngineSettings(
             fireThreads = s.fireThreads;
             writeBatchSize = s.writeBatchSize;
             writeQueueCapacity = s.writeQueueCapacity;
+            maxQueuedBytes = s.maxQueuedBytes;
             writeThreads = s.writeThreads;
             lateThreshold = s.lateThreshold;
         }
@@ -199,6 +210,16 @@ public record EngineSettings(
             return this;
         }
 
+        Builder maxQueuedBytes(long v) {
+            maxQueuedBytes = v;
+            return this;
+        }
+
+        Builder minRepeatInterval(Duration v) {
+            minRepeatInterval = v;
+            return this;
+        }
+
         Builder writeThreads(int v) {
             writeThreads = v;
             return this;
@@ -213,7 +234,7 @@ public record EngineSettings(
             return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts,
                     retryInitialBackoff, retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize,
                     maxInMemory, sweepInterval, sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize,
-                    writeQueueCapacity, writeThreads, lateThreshold);
+                    writeQueueCapacity, maxQueuedBytes, writeThreads, lateThreshold);
         }
     }
 }

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -38,6 +40,8 @@ final class Firer implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Firer.class);
     private static final long STORE_RETRY_MILLIS = 1_000;
+    /** How often the messages of a disabled app are looked at again. */
+    static final long HELD_RECHECK_MILLIS = 30_000;
 
     private final MessageStore store;
     private final MessageEmitter emitter;
@@ -49,10 +53,13 @@ final class Firer implements Runnable {
     private final DelayMetrics metrics;
     private final Executor recorders;
     private final Semaphore inFlight;
+    private final Supplier<Predicate<String>> appDisabled;
     private volatile boolean running = true;
 
     Firer(MessageStore store, MessageEmitter emitter, WheelTimer timer, Coordinator coordinator, Preloader preloader,
-          EngineSettings settings, DelayClock clock, DelayMetrics metrics, Executor recorders, Semaphore inFlight) {
+          EngineSettings settings, DelayClock clock, DelayMetrics metrics, Executor recorders, Semaphore inFlight,
+          Supplier<Predicate<String>> appDisabled) {
+        this.appDisabled = appDisabled;
         this.store = store;
         this.emitter = emitter;
         this.timer = timer;
@@ -83,6 +90,7 @@ final class Firer implements Runnable {
                 boolean handedOff = false;
                 try {
                     n = timer.poll(fireAts, ids, max, 100);
+                    preloader.polled(ids, n);
                     handedOff = n > 0 && fireBatch(ids, n);
                 } finally {
                     if (!handedOff) {
@@ -122,11 +130,12 @@ final class Firer implements Runnable {
                     STORE_RETRY_MILLIS, e);
             metrics.loopError("claim");
             for (long id : owned) {
-                timer.schedule(now + STORE_RETRY_MILLIS, id);
+                preloader.schedule(now + STORE_RETRY_MILLIS, id);
             }
             return false;
         }
         metrics.claimsLost.increment(owned.size() - claimed.size());
+        claimed = holdDisabledApps(claimed, token, now);
         if (claimed.isEmpty()) {
             return false;
         }
@@ -141,20 +150,21 @@ final class Firer implements Runnable {
             }
         }
         List<CompletableFuture<Void>> emitted = futures;
+        List<DelayMessage> toRecord = claimed;
         try {
             recorders.execute(() -> {
                 try {
-                    record(claimed, emitted, token, now, start);
+                    record(toRecord, emitted, token, now, start);
                 } catch (Throwable t) {
                     // outcomes unwritten: the messages stay FIRING and the sweeper re-fires them (at least once)
-                    log.error("[node={}] recording a batch of {} failed", coordinator.nodeId(), claimed.size(), t);
+                    log.error("[node={}] recording a batch of {} failed", coordinator.nodeId(), toRecord.size(), t);
                     metrics.loopError("record");
                 } finally {
                     inFlight.release();
                 }
             });
         } catch (RejectedExecutionException e) { // shutting down: record on this thread
-            record(claimed, emitted, token, now, start);
+            record(toRecord, emitted, token, now, start);
             return false;
         }
         return true;
@@ -210,6 +220,45 @@ final class Firer implements Runnable {
         for (MessageStore.Retry r : retries) {
             refile(r.id(), r.fireAt());
         }
+    }
+
+    /**
+     * Messages of a disabled app are not emitted: they go back to SCHEDULED, due again in {@link #HELD_RECHECK_MILLIS},
+     * without the claim counting as an attempt (re-enabling the app resumes them; nothing goes DEAD meanwhile).
+     * Returns the claimed messages that may be emitted.
+     */
+    private List<DelayMessage> holdDisabledApps(List<DelayMessage> claimed, long token, long now) {
+        Predicate<String> disabled = appDisabled.get();
+        List<DelayMessage> emit = null;
+        List<MessageStore.Retry> held = null;
+        for (int i = 0; i < claimed.size(); i++) {
+            DelayMessage m = claimed.get(i);
+            boolean hold;
+            try {
+                hold = disabled.test(m.appKey());
+            } catch (RuntimeException e) {
+                hold = false; // the app could not be read: the store decides nothing here; emit as before
+            }
+            if (hold && held == null) {
+                held = new ArrayList<>();
+                emit = new ArrayList<>(claimed.subList(0, i));
+            }
+            if (hold) {
+                held.add(new MessageStore.Retry(m.id(), now + HELD_RECHECK_MILLIS, "app disabled: not emitted"));
+            } else if (emit != null) {
+                emit.add(m);
+            }
+        }
+        if (held == null) {
+            return claimed;
+        }
+        List<MessageStore.Retry> postponed = held;
+        record(() -> store.postpone(postponed, token, now), held.size(), "held");
+        metrics.held.increment(held.size());
+        for (MessageStore.Retry r : held) {
+            refile(r.id(), r.fireAt());
+        }
+        return emit;
     }
 
     private void refile(long id, long fireAt) {

@@ -1,6 +1,7 @@
 package io.hourglass.core.engine;
 
 import io.hourglass.core.error.DuplicateMessageException;
+import io.hourglass.core.error.IdempotencyKeyReusedException;
 import io.hourglass.core.error.OverloadedException;
 import io.hourglass.core.error.StoreUnavailableException;
 import io.hourglass.core.model.DelayMessage;
@@ -16,6 +17,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -41,6 +43,8 @@ final class GroupCommitter implements AutoCloseable {
     private final Function<List<NewMessage>, List<DelayMessage>> assignIds;
     private final Consumer<List<DelayMessage>> afterCommit;
     private final DelayMetrics metrics;
+    private final long maxQueuedBytes;
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
 
@@ -49,12 +53,13 @@ final class GroupCommitter implements AutoCloseable {
      *                Concurrent commits are independent: an idempotency key raced between two of them is settled like
      *                a race between two servers (the store refuses the second, which is then resolved alone).
      */
-    GroupCommitter(MessageStore store, int maxBatch, int capacity, int threads, DelayMetrics metrics,
+    GroupCommitter(MessageStore store, int maxBatch, int capacity, long maxQueuedBytes, int threads, DelayMetrics metrics,
                    Function<List<NewMessage>, List<DelayMessage>> assignIds,
                    Consumer<List<DelayMessage>> afterCommit, String threadName) {
         this.store = store;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxQueuedBytes = maxQueuedBytes;
         this.metrics = metrics;
         this.assignIds = assignIds;
         this.afterCommit = afterCommit;
@@ -73,10 +78,41 @@ final class GroupCommitter implements AutoCloseable {
         Pending p = new Pending(message, new CompletableFuture<>());
         if (!running) {
             p.future.completeExceptionally(new OverloadedException("Server is shutting down"));
-        } else if (!queue.offer(p)) {
+            return p.future;
+        }
+        long bytes = heapBytes(message);
+        if (queuedBytes.addAndGet(bytes) > maxQueuedBytes && queuedBytes.get() > bytes) {
+            queuedBytes.addAndGet(-bytes); // (a lone message larger than the budget still passes: it cannot wait)
+            p.future.completeExceptionally(new OverloadedException("Write queue holds its limit of "
+                    + maxQueuedBytes + " bytes (delay.core.max-queued-bytes)"));
+            return p.future;
+        }
+        p.future.whenComplete((r, e) -> queuedBytes.addAndGet(-bytes));
+        if (!queue.offer(p)) {
             p.future.completeExceptionally(new OverloadedException("Write queue is full (" + queue.size() + " waiting)"));
         }
         return p.future;
+    }
+
+    /** Bytes of message data waiting for a commit (submitted, not yet answered). */
+    long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /** What a waiting message holds on the heap, roughly: its strings at two bytes a character, plus the objects. */
+    static long heapBytes(NewMessage m) {
+        long chars = length(m.payload()) + length(m.key()) + length(m.topic()) + length(m.appKey())
+                + length(m.idempotencyKey()) + length(m.requestHash());
+        if (m.headers() != null) {
+            for (Map.Entry<String, String> h : m.headers().entrySet()) {
+                chars += length(h.getKey()) + length(h.getValue()) + 32;
+            }
+        }
+        return 2 * chars + 256;
+    }
+
+    private static long length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     private void run() {
@@ -128,23 +164,41 @@ final class GroupCommitter implements AutoCloseable {
         } catch (DuplicateMessageException e) {
             // another server won an idempotency key (or an id collided): settle each message alone
             for (Pending p : toInsert) {
-                commitOne(p);
+                commitOne(p, false);
             }
             return;
+        } catch (StoreUnavailableException e) {
+            fail(toInsert, e); // the store, not a message: every message of the commit fails alike (retryable)
+            return;
         } catch (RuntimeException e) {
-            fail(toInsert, e);
+            if (toInsert.size() == 1) {
+                fail(toInsert, e);
+                return;
+            }
+            // a message the store refused (a value it cannot hold): one tenant's bad message must not fail the
+            // others of the commit, so each is committed alone and only the bad one answers the error
+            log.warn("Group commit of {} messages refused ({}); committing them one by one", toInsert.size(),
+                    e.toString());
+            for (Pending p : toInsert) {
+                commitOne(p, true);
+            }
             return;
         }
         acknowledge(toInsert, messages);
     }
 
-    private void commitOne(Pending p) {
+    /**
+     * Commits one message of a refused group commit on its own. {@code sameId}: keep the id the group commit gave it
+     * (a store without transactions may have written it before the refusal; writing it again is then harmless),
+     * rather than a new one (after a duplicate, where the id itself may be what collided).
+     */
+    private void commitOne(Pending p, boolean sameId) {
         List<Pending> single = resolveIdempotency(List.of(p));
         if (single.isEmpty()) {
             return;
         }
         try {
-            List<DelayMessage> messages = assign(single);
+            List<DelayMessage> messages = sameId && p.message != null ? List.of(p.message) : assign(single);
             store.insert(messages);
             acknowledge(single, messages);
         } catch (RuntimeException e) {
@@ -209,7 +263,9 @@ final class GroupCommitter implements AutoCloseable {
             }
             Map<String, Pending> keys = byApp.computeIfAbsent(p.draft.appKey(), a -> new HashMap<>());
             Pending leader = keys.putIfAbsent(key, p);
-            if (leader != null) {
+            if (leader != null && !sameRequest(leader.draft.requestHash(), p.draft.requestHash())) {
+                p.future.completeExceptionally(new IdempotencyKeyReusedException(key));
+            } else if (leader != null) {
                 leader.followers.add(p);
             } else {
                 toInsert.add(p);
@@ -231,6 +287,10 @@ final class GroupCommitter implements AutoCloseable {
             for (DelayMessage found : existing) {
                 Pending leader = app.getValue().get(found.idempotencyKey());
                 if (leader != null && toInsert.remove(leader)) {
+                    if (!sameRequest(found.requestHash(), leader.draft.requestHash())) {
+                        fail(List.of(leader), new IdempotencyKeyReusedException(found.idempotencyKey()));
+                        continue;
+                    }
                     leader.future.complete(new SubmitResult(found, false));
                     for (Pending follower : leader.followers) {
                         follower.future.complete(new SubmitResult(found, false));
@@ -239,6 +299,11 @@ final class GroupCommitter implements AutoCloseable {
             }
         }
         return toInsert;
+    }
+
+    /** A message stored before request digests were kept has none: its key is honoured as before. */
+    private static boolean sameRequest(String storedHash, String requestHash) {
+        return storedHash == null || requestHash == null || storedHash.equals(requestHash);
     }
 
     @Override

@@ -18,6 +18,11 @@ final class MessageValidator {
     static final int MAX_HEADER_NAME_CHARS = 128;
     static final int MAX_HEADER_VALUE_CHARS = 1024;
     static final int MAX_IDEMPOTENCY_KEY_CHARS = 128;
+    /**
+     * Largest JSON encoding of all headers, in UTF-8 bytes: far below what every store keeps (a MySQL TEXT column
+     * holds 65,535 bytes), so a message that passes validation is never refused or truncated by the store.
+     */
+    static final int MAX_HEADERS_BYTES = 16 * 1024;
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private final EngineSettings settings;
@@ -36,6 +41,8 @@ final class MessageValidator {
         }
         if (cmd.key() != null && cmd.key().length() > MAX_KEY_CHARS) {
             errors.add(new FieldError("key", "must be at most " + MAX_KEY_CHARS + " characters"));
+        } else if (hasControlCharacter(cmd.key())) {
+            errors.add(new FieldError("key", CONTROL_CHARACTERS));
         }
         if (cmd.payload() == null) {
             errors.add(new FieldError("payload", "is required"));
@@ -64,6 +71,9 @@ final class MessageValidator {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_CHARS)) {
             throw new ValidationException("Idempotency-Key", "must be 1-" + MAX_IDEMPOTENCY_KEY_CHARS + " characters");
         }
+        if (hasControlCharacter(idempotencyKey)) {
+            throw new ValidationException("Idempotency-Key", CONTROL_CHARACTERS);
+        }
     }
 
     void checkOneRescheduleField(RescheduleCommand cmd) {
@@ -79,7 +89,12 @@ final class MessageValidator {
         List<FieldError> errors = new ArrayList<>();
         long result;
         if (cmd.extendMs() != null) {
-            long target = currentDeliverAt + cmd.extendMs();
+            long target;
+            try {
+                target = Math.addExact(currentDeliverAt, cmd.extendMs());
+            } catch (ArithmeticException overflow) {
+                throw new ValidationException("extendMs", "is out of range");
+            }
             checkRange("extendMs", target, now, errors);
             result = Math.max(target, now);
         } else {
@@ -111,10 +126,10 @@ final class MessageValidator {
     private void checkRange(String field, long deliverAt, long now, List<FieldError> errors) {
         long max = settings.maxDelay().toMillis();
         long tolerance = settings.pastTolerance().toMillis();
-        if (deliverAt < now - tolerance) {
+        if (deliverAt < Math.subtractExact(now, tolerance)) {
             errors.add(new FieldError(field, "puts the due time " + (now - deliverAt) + " ms in the past; at most "
                     + tolerance + " ms in the past is accepted (as due now)"));
-        } else if (deliverAt > now + max) {
+        } else if (deliverAt - now > max) { // no overflow: deliverAt >= now - tolerance here
             errors.add(new FieldError(field, "puts the due time more than " + max + " ms (delay.core.max-delay) ahead"));
         }
     }
@@ -127,18 +142,57 @@ final class MessageValidator {
             errors.add(new FieldError("headers", "at most " + MAX_HEADERS + " headers"));
             return;
         }
+        long encodedBytes = 2; // {}
         for (Map.Entry<String, String> h : headers.entrySet()) {
             String name = h.getKey();
             if (name == null || name.isEmpty() || name.length() > MAX_HEADER_NAME_CHARS) {
                 errors.add(new FieldError("headers", "names must be 1-" + MAX_HEADER_NAME_CHARS + " characters"));
+            } else if (hasControlCharacter(name)) {
+                errors.add(new FieldError("headers", "names: " + CONTROL_CHARACTERS));
             } else if (name.toLowerCase(Locale.ROOT).startsWith("x-delay-")) {
                 errors.add(new FieldError("headers." + name, "the x-delay- prefix is reserved"));
             } else if (h.getValue() == null) {
                 errors.add(new FieldError("headers." + name, "must not be null"));
             } else if (h.getValue().length() > MAX_HEADER_VALUE_CHARS) {
                 errors.add(new FieldError("headers." + name, "must be at most " + MAX_HEADER_VALUE_CHARS + " characters"));
+            } else if (hasControlCharacter(h.getValue())) {
+                errors.add(new FieldError("headers." + name, CONTROL_CHARACTERS));
+            } else {
+                encodedBytes += jsonStringBytes(name) + jsonStringBytes(h.getValue()) + 2; // : and ,
             }
         }
+        if (errors.isEmpty() && encodedBytes > MAX_HEADERS_BYTES) {
+            errors.add(new FieldError("headers", "must encode to at most " + MAX_HEADERS_BYTES + " bytes of JSON, had "
+                    + encodedBytes));
+        }
+    }
+
+    private static final String CONTROL_CHARACTERS = "must not contain control characters (U+0000-U+001F, U+007F)";
+
+    /** Whether a string holds NUL, CR, LF or another C0 control character, or DEL. */
+    static boolean hasControlCharacter(String s) {
+        if (s == null) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** UTF-8 bytes of a control-free string as a JSON string: quotes, and a backslash before {@code "} and {@code \}. */
+    private static long jsonStringBytes(String s) {
+        long escapes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                escapes++;
+            }
+        }
+        return utf8Length(s) + escapes + 2;
     }
 
     static int utf8Length(String s) {

@@ -9,10 +9,10 @@ import java.util.Map;
  * commit, so that the rows of one commit share their index pages (see {@link GroupCommitter}).
  */
 record NewMessage(String appKey, String topic, String key, String payload, Map<String, String> headers,
-                  long deliverAt, Long repeatIntervalMs, long createdAt, String idempotencyKey) {
+                  long deliverAt, Long repeatIntervalMs, long createdAt, String idempotencyKey, String requestHash) {
 
     DelayMessage withId(long id) {
         return DelayMessage.scheduled(id, appKey, topic, key, payload, headers, deliverAt, repeatIntervalMs, createdAt,
-                idempotencyKey);
+                idempotencyKey, requestHash);
     }
 }

@@ -23,14 +23,16 @@ final class Sweeper {
 
     private final MessageStore store;
     private final WheelTimer timer;
+    private final Preloader preloader;
     private final Coordinator coordinator;
     private final EngineSettings settings;
     private final DelayClock clock;
     private final DelayMetrics metrics;
 
-    Sweeper(MessageStore store, WheelTimer timer, Coordinator coordinator, EngineSettings settings, DelayClock clock,
-            DelayMetrics metrics) {
+    Sweeper(MessageStore store, WheelTimer timer, Preloader preloader, Coordinator coordinator, EngineSettings settings,
+            DelayClock clock, DelayMetrics metrics) {
         this.store = store;
+        this.preloader = preloader;
         this.timer = timer;
         this.coordinator = coordinator;
         this.settings = settings;
@@ -43,7 +45,7 @@ final class Sweeper {
             long now = clock.now();
             List<DueEntry> released = store.releaseStuck(slot, now - settings.claimTimeout().toMillis(), now, LIMIT);
             for (DueEntry e : released) {
-                timer.schedule(e.fireAt(), e.id());
+                preloader.schedule(e.fireAt(), e.id());
             }
             metrics.duplicates.increment(released.size());
         }
@@ -54,7 +56,7 @@ final class Sweeper {
             long cutoff = clock.now() - settings.sweepGrace().toMillis();
             List<DueEntry> overdue = store.scanScheduled(slot, 0, cutoff, Long.MIN_VALUE, 0, LIMIT);
             for (DueEntry e : overdue) {
-                timer.schedule(e.fireAt(), e.id());
+                preloader.schedule(e.fireAt(), e.id());
             }
             metrics.swept.increment(overdue.size());
         }

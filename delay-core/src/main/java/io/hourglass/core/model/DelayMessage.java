@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param claimToken       token of the claim that moved it to FIRING, 0 when never claimed
  * @param claimedAt        epoch ms of that claim, 0 when never claimed
  * @param lastError        last emit error, or {@code null}
+ * @param requestHash      digest of the submit request when it carried an idempotency key (a repeat of the key
+ *                         with a different request is refused), or {@code null}
  */
 public record DelayMessage(
         long id,
@@ -47,7 +49,17 @@ public record DelayMessage(
         String idempotencyKey,
         long claimToken,
         long claimedAt,
-        String lastError) {
+        String lastError,
+        String requestHash) {
+
+    /** A message without a request digest (no idempotency key, or stored before digests were kept). */
+    public DelayMessage(long id, String appKey, String topic, String key, String payload, Map<String, String> headers,
+                        long deliverAt, long fireAt, Long repeatIntervalMs, MessageState state, int attempts,
+                        long createdAt, long updatedAt, int slot, long version, String idempotencyKey,
+                        long claimToken, long claimedAt, String lastError) {
+        this(id, appKey, topic, key, payload, headers, deliverAt, fireAt, repeatIntervalMs, state, attempts, createdAt,
+                updatedAt, slot, version, idempotencyKey, claimToken, claimedAt, lastError, null);
+    }
 
     public DelayMessage {
         Objects.requireNonNull(appKey, "appKey");
@@ -63,8 +75,16 @@ public record DelayMessage(
     public static DelayMessage scheduled(long id, String appKey, String topic, String key, String payload,
                                          Map<String, String> headers, long deliverAt, Long repeatIntervalMs,
                                          long now, String idempotencyKey) {
+        return scheduled(id, appKey, topic, key, payload, headers, deliverAt, repeatIntervalMs, now, idempotencyKey, null);
+    }
+
+    /** A new SCHEDULED message with the digest of its idempotent submit request. */
+    public static DelayMessage scheduled(long id, String appKey, String topic, String key, String payload,
+                                         Map<String, String> headers, long deliverAt, Long repeatIntervalMs,
+                                         long now, String idempotencyKey, String requestHash) {
         return new DelayMessage(id, appKey, topic, key, payload, headers, deliverAt, deliverAt, repeatIntervalMs,
-                MessageState.SCHEDULED, 0, now, now, MessageIds.slotOf(id), 0L, idempotencyKey, 0L, 0L, null);
+                MessageState.SCHEDULED, 0, now, now, MessageIds.slotOf(id), 0L, idempotencyKey, 0L, 0L, null,
+                requestHash);
     }
 
     public boolean isRepeating() {

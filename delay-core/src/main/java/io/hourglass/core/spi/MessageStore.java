@@ -73,6 +73,13 @@ public interface MessageStore {
      */
     int retryLater(List<Retry> retries, long claimToken, long now);
 
+    /**
+     * Like {@link #retryLater}, but the claim does not count as an attempt ({@code attempts - 1}): the message was
+     * not tried (its app is disabled, say). {@code FIRING -> SCHEDULED} with {@code fireAt} and the error kept, for
+     * ids still held by {@code claimToken}; {@code deliverAt} is unchanged. Returns the rows changed.
+     */
+    int postpone(List<Retry> retries, long claimToken, long now);
+
     /** {@code FIRING -> DEAD} with the error kept, for ids still held by {@code claimToken}. Returns the rows changed. */
     int markDead(Collection<Long> ids, long claimToken, String error, long now);
 

@@ -21,15 +21,24 @@ public final class InMemoryMessageStore implements MessageStore {
 
     private final TreeMap<Long, DelayMessage> rows = new TreeMap<>();
     private volatile boolean down;
+    private volatile java.util.function.Predicate<DelayMessage> refused = m -> false;
 
     /** Makes every call fail, like a database that went away. */
     public void setDown(boolean down) {
         this.down = down;
     }
 
+    /**
+     * Makes inserts of a matching message fail as a database refuses a value it cannot hold (the whole insert call,
+     * all or nothing, like SQL), with the {@link io.hourglass.core.error.ValidationException} the SQL store raises.
+     */
+    public void refuse(java.util.function.Predicate<DelayMessage> message) {
+        this.refused = message;
+    }
+
     private void check() {
         if (down) {
-            throw new IllegalStateException("store down");
+            throw new io.hourglass.core.error.StoreUnavailableException("store down", null);
         }
     }
 
@@ -38,6 +47,9 @@ public final class InMemoryMessageStore implements MessageStore {
         check();
         java.util.Set<Long> ids = new java.util.HashSet<>();
         java.util.Set<String> keys = new java.util.HashSet<>();
+        if (messages.stream().anyMatch(refused)) {
+            throw new io.hourglass.core.error.ValidationException("message", "has a field longer than the store allows");
+        }
         for (DelayMessage m : messages) {
             boolean keyTaken = m.idempotencyKey() != null && (!keys.add(m.appKey() + '\0' + m.idempotencyKey())
                     || !findByIdempotencyKeys(m.appKey(), List.of(m.idempotencyKey())).isEmpty());
@@ -114,13 +126,22 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public synchronized int retryLater(List<Retry> retries, long claimToken, long now) {
+        return backToScheduled(retries, claimToken, now, 0);
+    }
+
+    private int backToScheduled(List<Retry> retries, long claimToken, long now, int attemptsBack) {
         check();
         int n = 0;
         for (Retry r : retries) {
             n += updateHeld(List.of(r.id()), claimToken, m -> copy(m, MessageState.SCHEDULED, m.deliverAt(),
-                    r.fireAt(), m.attempts(), now, m.claimToken(), m.claimedAt(), r.error()));
+                    r.fireAt(), Math.max(0, m.attempts() - attemptsBack), now, m.claimToken(), m.claimedAt(), r.error()));
         }
         return n;
+    }
+
+    @Override
+    public synchronized int postpone(List<Retry> retries, long claimToken, long now) {
+        return backToScheduled(retries, claimToken, now, 1);
     }
 
     @Override

@@ -341,6 +341,17 @@ final class CassandraMessageStore implements MessageStore {
     }
 
     @Override
+    public int postpone(List<Retry> retries, long claimToken, long now) {
+        Map<Long, Retry> byId = new LinkedHashMap<>();
+        retries.forEach(r -> byId.put(r.id(), r));
+        return count("postpone", new ArrayList<>(byId.keySet()), id -> whileHeld(id, claimToken, c -> {
+            Retry r = byId.get(id);
+            return Target.of(c, MessageState.SCHEDULED).withTimes(c.deliverAt(), r.fireAt())
+                    .withError(keptError(r.error())).withAttempts(Math.max(0, c.attempts() - 1));
+        }), now);
+    }
+
+    @Override
     public int markDead(Collection<Long> ids, long claimToken, String error, long now) {
         String kept = keptError(error);
         return count("markDead", sortedDistinct(ids),

@@ -26,7 +26,7 @@ final class MessageRows {
         return new Object[] {m.id(), m.slot(), m.appKey(), m.topic(), m.key(), m.payload(),
                 HeadersJson.encode(m.headers()), m.deliverAt(), m.fireAt(), m.repeatIntervalMs(), m.state().name(),
                 m.attempts(), m.createdAt(), m.updatedAt(), m.version(), m.idempotencyKey(), m.claimToken(),
-                m.claimedAt(), m.lastError()};
+                m.claimedAt(), m.lastError(), m.requestHash()};
     }
 
     /** A whole row (every column of the message table) as a message. */
@@ -37,7 +37,8 @@ final class MessageRows {
                 r.isNull("repeat_interval_ms") ? null : r.getLong("repeat_interval_ms"),
                 MessageState.valueOf(r.getString("state")), r.getInt("attempts"), r.getLong("created_at"),
                 r.getLong("updated_at"), r.getInt("slot"), r.getLong("version"), r.getString("idem_key"),
-                r.getLong("claim_token"), r.getLong("claimed_at"), r.getString("last_error"));
+                r.getLong("claim_token"), r.getLong("claimed_at"), r.getString("last_error"),
+                r.getString("request_hash"));
     }
 
     /** What a change of state reads of a row (no payload, no headers); {@code full} when the caller needs those. */

@@ -35,6 +35,8 @@ interface MessageMapper {
 
     int retryLater(@Param("rows") List<TimeRow> rows, @Param("token") long token, @Param("now") long now);
 
+    int postpone(@Param("rows") List<TimeRow> rows, @Param("token") long token, @Param("now") long now);
+
     int markDead(@Param("ids") List<Long> ids, @Param("token") long token, @Param("error") String error,
                  @Param("now") long now);
 

@@ -28,6 +28,7 @@ final class MessageRow {
     long claimToken;
     long claimedAt;
     String lastError;
+    String requestHash;
 
     static MessageRow of(DelayMessage m) {
         MessageRow r = new MessageRow();
@@ -50,12 +51,13 @@ final class MessageRow {
         r.claimToken = m.claimToken();
         r.claimedAt = m.claimedAt();
         r.lastError = m.lastError();
+        r.requestHash = m.requestHash();
         return r;
     }
 
     DelayMessage toMessage() {
         return new DelayMessage(id, appKey, topic, msgKey, payload, HeadersJson.decode(headers), deliverAt, fireAt,
                 repeatIntervalMs, MessageState.valueOf(state), attempts, createdAt, updatedAt, slot, version, idemKey,
-                claimToken, claimedAt, lastError);
+                claimToken, claimedAt, lastError, requestHash);
     }
 }

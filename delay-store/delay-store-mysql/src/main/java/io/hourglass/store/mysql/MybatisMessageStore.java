@@ -159,11 +159,20 @@ final class MybatisMessageStore implements MessageStore {
 
     @Override
     public int retryLater(List<Retry> retries, long claimToken, long now) {
+        return updateRows("retryLater", retryRows(retries), rows -> mapper.retryLater(rows, claimToken, now));
+    }
+
+    private static Map<Long, TimeRow> retryRows(List<Retry> retries) {
         Map<Long, TimeRow> byId = new LinkedHashMap<>();
         for (Retry r : retries) {
             byId.put(r.id(), new TimeRow(r.id(), r.fireAt(), keptError(r.error())));
         }
-        return updateRows("retryLater", byId, rows -> mapper.retryLater(rows, claimToken, now));
+        return byId;
+    }
+
+    @Override
+    public int postpone(List<Retry> retries, long claimToken, long now) {
+        return updateRows("postpone", retryRows(retries), rows -> mapper.postpone(rows, claimToken, now));
     }
 
     @Override

@@ -94,6 +94,6 @@ final class MessageCopy {
         Map<String, String> headers = origin.headers();
         return new DelayMessage(origin.id(), origin.appKey(), origin.topic(), origin.key(), origin.payload(), headers,
                 deliverAt, fireAt, origin.repeatIntervalMs(), state, attempts, origin.createdAt(), updatedAt,
-                origin.slot(), version, origin.idempotencyKey(), claimToken, claimedAt, lastError);
+                origin.slot(), version, origin.idempotencyKey(), claimToken, claimedAt, lastError, origin.requestHash());
     }
 }

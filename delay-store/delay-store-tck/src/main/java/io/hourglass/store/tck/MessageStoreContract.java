@@ -292,6 +292,18 @@ public abstract class MessageStoreContract {
         assertThat(store().findByIdempotencyKeys(app + "-nobody", List.of("k1"))).isEmpty();
     }
 
+    @Test
+    @Timeout(30)
+    void theRequestDigestOfAnIdempotentSubmitIsKept() {
+        DelayMessage hashed = DelayMessage.scheduled(ids.next(slot, t0), app, "t", null, "p", null, t0 + 1, null, t0,
+                "digest-key", "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg");
+        insert(hashed);
+
+        assertThat(store().findByIdempotencyKeys(app, List.of("digest-key"))).singleElement()
+                .satisfies(found -> assertThat(found.requestHash()).isEqualTo(hashed.requestHash()));
+        assertThat(store().get(hashed.id()).orElseThrow().requestHash()).isEqualTo(hashed.requestHash());
+    }
+
     // ---------------------------------------------------------------- scanScheduled
 
     @Test
@@ -836,6 +848,31 @@ public abstract class MessageStoreContract {
         assertThat(store().claim(List.of(m.id()), t0 + 5999, token())).isEmpty();
         assertThat(store().claim(List.of(m.id()), t0 + 6000, token()))
                 .singleElement().satisfies(again -> assertThat(again.attempts()).isEqualTo(2));
+    }
+
+    @Test
+    @Timeout(30)
+    void postponeMovesFireAtWithoutCountingTheClaimAsAnAttempt() {
+        DelayMessage m = message(t0 + 1000);
+        insert(m);
+        long token = token();
+        store().claim(List.of(m.id()), t0 + 1000, token);
+
+        assertThat(store().postpone(List.of(new Retry(m.id(), t0 + 31_000, "app disabled")), token() , t0 + 1001))
+                .as("another claim's token changes nothing").isZero();
+        assertThat(store().postpone(List.of(new Retry(m.id(), t0 + 31_000, "app disabled")), token, t0 + 1001))
+                .isEqualTo(1);
+
+        DelayMessage held = store().get(m.id()).orElseThrow();
+        assertThat(held.state()).isEqualTo(MessageState.SCHEDULED);
+        assertThat(held.deliverAt()).isEqualTo(t0 + 1000);
+        assertThat(held.fireAt()).isEqualTo(t0 + 31_000);
+        assertThat(held.attempts()).isZero();
+        assertThat(held.lastError()).isEqualTo("app disabled");
+        assertThat(store().scanScheduled(slot, t0, t0 + 40_000, Long.MIN_VALUE, 0, 10))
+                .containsExactly(new DueEntry(m.id(), t0 + 31_000));
+        assertThat(store().claim(List.of(m.id()), t0 + 31_000, token()))
+                .singleElement().satisfies(again -> assertThat(again.attempts()).isEqualTo(1));
     }
 
     @Test
