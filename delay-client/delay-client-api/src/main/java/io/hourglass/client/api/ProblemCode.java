@@ -15,6 +15,15 @@ public enum ProblemCode {
     /** Too large is a property of the request, not a quota: fix it rather than retry (gRPC's RESOURCE_EXHAUSTED would invite a retry). */
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large", GrpcCode.INVALID_ARGUMENT),
     BAD_REQUEST("bad-request", 400, "Bad request", GrpcCode.INVALID_ARGUMENT),
+    /** The request body is over the server's size limit (REST only: a limit of the transport, not of a message). */
+    REQUEST_TOO_LARGE("request-too-large", 413, "Request too large", GrpcCode.INVALID_ARGUMENT),
+    /** The request body did not arrive in time (REST only); the request was not processed. */
+    REQUEST_TIMEOUT("request-timeout", 408, "Request body not received in time", GrpcCode.DEADLINE_EXCEEDED),
+    /** The idempotency key was used before with a different request; nothing was stored. Use a new key. */
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422, "Idempotency key reused with a different request",
+            GrpcCode.FAILED_PRECONDITION),
+    /** Too many failed authentications from this client address; wait {@code Retry-After} seconds. */
+    AUTH_THROTTLED("auth-throttled", 429, "Too many failed authentications", GrpcCode.RESOURCE_EXHAUSTED),
     UNAUTHENTICATED("unauthenticated", 401, "Unauthenticated", GrpcCode.UNAUTHENTICATED),
     TOPIC_FORBIDDEN("topic-forbidden", 403, "Topic not allowed", GrpcCode.PERMISSION_DENIED),
     /** An operator disabled the app: it may read and cancel its messages, not submit or re-time them. */

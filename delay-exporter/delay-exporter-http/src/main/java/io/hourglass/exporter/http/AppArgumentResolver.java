@@ -10,8 +10,8 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 
 /**
  * Supplies an {@link App} parameter of a handler method: the app authenticated by the {@code X-App-Key} and
- * {@code X-App-Secret} headers, or an {@code AuthenticationException} (401). Declared first in a handler's
- * parameters, it runs before the body is read, so a caller without credentials learns nothing else.
+ * {@code X-App-Secret} headers, or an {@code AuthenticationException} (401). {@link RequestGate} authenticates every
+ * request of the app API before its body is read and leaves the app in a request attribute, taken from there.
  */
 final class AppArgumentResolver implements HandlerMethodArgumentResolver {
 
@@ -32,6 +32,10 @@ final class AppArgumentResolver implements HandlerMethodArgumentResolver {
     @Override
     public App resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
                                WebDataBinderFactory binderFactory) {
+        Object gated = request.getAttribute(RequestGate.APP_ATTRIBUTE, NativeWebRequest.SCOPE_REQUEST);
+        if (gated instanceof App app) {
+            return app; // authenticated by the RequestGate before the body was read
+        }
         return apps.authenticate(request.getHeader(APP_KEY_HEADER), request.getHeader(APP_SECRET_HEADER));
     }
 }

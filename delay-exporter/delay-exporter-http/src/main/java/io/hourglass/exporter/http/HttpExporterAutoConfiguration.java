@@ -1,6 +1,14 @@
 package io.hourglass.exporter.http;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.hourglass.client.api.BatchSubmitRequest;
+import jakarta.servlet.DispatcherType;
+import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import io.hourglass.client.api.Problem;
 import io.hourglass.core.engine.AppDirectory;
 import io.hourglass.core.engine.DelayService;
@@ -49,7 +57,45 @@ import java.util.List;
 @ConditionalOnProperty(prefix = "delay.exporter.http", name = "enabled", havingValue = "true", matchIfMissing = true)
 @ConditionalOnBean({DelayService.class, AppDirectory.class})
 @Import({MessagesController.class, SeedController.class, ProblemHandler.class})
+@EnableConfigurationProperties(EdgeProperties.class)
 public class HttpExporterAutoConfiguration {
+
+    /** Before Spring Security's filter chain (-100): bodies are capped before anyone reads them. */
+    static final int GATE_ORDER = Ordered.HIGHEST_PRECEDENCE + 50;
+    /** Longest string value in a JSON body, in characters: a payload of the largest allowed size, escaped, fits. */
+    static final int MAX_JSON_STRING_CHARS = 1_000_000;
+    static final int MAX_JSON_NESTING = 64;
+    static final int MAX_JSON_NUMBER_CHARS = 100;
+
+    @Bean
+    FilterRegistrationBean<RequestGate> hourglassRequestGate(AppDirectory apps, ProblemHandler problems,
+                                                             ObjectProvider<ObjectMapper> json, EdgeProperties limits) {
+        RequestGate gate = new RequestGate(apps, problems, json.getIfAvailable(ObjectMapper::new), limits,
+                new AuthFailureThrottle(limits.authFailureLimit(), limits.authFailureWindow(),
+                        limits.authFailureAddresses(), Ticker.systemTicker()));
+        FilterRegistrationBean<RequestGate> registration = new FilterRegistrationBean<>(gate);
+        registration.setName("hourglassRequestGate");
+        registration.setOrder(GATE_ORDER);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        registration.setAsyncSupported(true);
+        return registration;
+    }
+
+    /**
+     * Jackson reads request bodies within bounds: strings, nesting and numbers are limited as they stream, and a batch
+     * stops at entry 1001 rather than being built whole first.
+     */
+    @Bean
+    @ConditionalOnClass(Jackson2ObjectMapperBuilderCustomizer.class)
+    Jackson2ObjectMapperBuilderCustomizer hourglassJsonReadLimits() {
+        return builder -> builder
+                .deserializerByType(BatchSubmitRequest.class, new BoundedBatchDeserializer())
+                .postConfigurer(mapper -> mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(MAX_JSON_STRING_CHARS)
+                        .maxNestingDepth(MAX_JSON_NESTING)
+                        .maxNumberLength(MAX_JSON_NUMBER_CHARS)
+                        .build()));
+    }
 
     @Bean
     WebMvcConfigurer hourglassAppArgumentResolver(AppDirectory apps) {

@@ -3,14 +3,17 @@ package io.hourglass.exporter.http;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.hourglass.client.api.Problem;
 import io.hourglass.core.error.DelayException;
 import io.hourglass.core.error.QuotaExceededException;
+import io.hourglass.core.error.StoreUnavailableException;
 import io.hourglass.core.error.ValidationException;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -39,6 +42,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.util.WebUtils;
 
+import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -131,10 +135,25 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return new ResponseEntity<>(body, headers, HttpStatusCode.valueOf(failure.status()));
     }
 
+    /**
+     * Writes the answer to a request refused before any handler ran (by {@link RequestGate}): a problem, or the
+     * envelope on the original endpoints, with {@code extra} headers.
+     */
+    void writeDirect(HttpServletRequest request, HttpServletResponse response, Failure failure, HttpHeaders extra,
+                     ObjectMapper json) throws IOException {
+        HttpHeaders headers = new HttpHeaders();
+        headers.addAll(extra);
+        Object body = render(failure, request.getRequestURI(), request.getContextPath(), headers);
+        response.setStatus(failure.status());
+        headers.forEach((name, values) -> values.forEach(v -> response.addHeader(name, v)));
+        json.writeValue(response.getOutputStream(), body);
+    }
+
     private static Object render(Failure failure, String instance, String contextPath, HttpHeaders headers) {
         if (failure.type() == ProblemType.UNAUTHENTICATED) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, AUTHENTICATE_CHALLENGE);
-        } else if (failure.type() == ProblemType.OVERLOADED) {
+        } else if ((failure.type() == ProblemType.OVERLOADED || failure.type() == ProblemType.STORE_UNAVAILABLE)
+                && !headers.containsKey(HttpHeaders.RETRY_AFTER)) {
             headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         if (SeedController.isSeedPath(instance, contextPath)) {
@@ -148,6 +167,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     /** What went wrong, in API terms. */
     static Failure describe(Throwable thrown) {
         Throwable ex = unwrap(thrown);
+        if (ex instanceof StoreUnavailableException) {
+            // the cause names hosts, JDBC URLs or driver text: the log has it, the client gets none of it
+            return Failure.of(ProblemType.STORE_UNAVAILABLE,
+                    "The message store is unavailable; retry later (with the same Idempotency-Key)");
+        }
         if (ex instanceof DelayException e) {
             ProblemType type = ProblemType.of(e);
             List<Problem.FieldError> errors = e instanceof ValidationException v
@@ -203,6 +227,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static Failure unreadable(HttpMessageNotReadableException e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof BodyTooLargeException tooLarge) {
+                return Failure.of(ProblemType.REQUEST_TOO_LARGE, tooLarge.getMessage());
+            }
+            if (t instanceof ValidationException v) { // raised while reading (a batch of more than 1000 entries)
+                return describe(v);
+            }
+        }
         Throwable cause = e.getCause();
         if (cause instanceof JsonMappingException m) {
             // valid JSON, but a value of the wrong type (e.g. "delayMs":"abc")

@@ -28,6 +28,10 @@ public enum ProblemType {
     QUOTA_EXCEEDED(ProblemCode.QUOTA_EXCEEDED),
     STORE_UNAVAILABLE(ProblemCode.STORE_UNAVAILABLE),
     OVERLOADED(ProblemCode.OVERLOADED),
+    IDEMPOTENCY_KEY_REUSED(ProblemCode.IDEMPOTENCY_KEY_REUSED),
+    REQUEST_TOO_LARGE(ProblemCode.REQUEST_TOO_LARGE),
+    REQUEST_TIMEOUT(ProblemCode.REQUEST_TIMEOUT),
+    AUTH_THROTTLED(ProblemCode.AUTH_THROTTLED),
 
     MALFORMED_JSON("malformed-json", HttpStatus.BAD_REQUEST, "Malformed JSON"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
@@ -97,7 +101,8 @@ public enum ProblemType {
             case 404 -> NOT_FOUND;
             case 405 -> METHOD_NOT_ALLOWED;
             case 406 -> NOT_ACCEPTABLE;
-            case 413 -> PAYLOAD_TOO_LARGE;
+            case 408 -> REQUEST_TIMEOUT;
+            case 413 -> REQUEST_TOO_LARGE;
             case 415 -> UNSUPPORTED_MEDIA_TYPE;
             case 503 -> OVERLOADED;
             default -> status >= 400 && status < 500 ? BAD_REQUEST : INTERNAL_ERROR;

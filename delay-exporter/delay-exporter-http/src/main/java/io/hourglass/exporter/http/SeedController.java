@@ -1,6 +1,5 @@
 package io.hourglass.exporter.http;
 
-import io.hourglass.core.engine.AppDirectory;
 import io.hourglass.core.engine.DelayService;
 import io.hourglass.core.engine.SubmitCommand;
 import io.hourglass.core.error.MessageNotFoundException;
@@ -31,7 +30,9 @@ import java.util.concurrent.CompletionException;
  * {@code errorCode} (see {@link ProblemHandler}).
  *
  * <p>Credentials as for the REST API ({@code X-App-Key}, {@code X-App-Secret}); when the {@code X-App-Key} header is
- * missing, the {@code appKey} field names the app, but the secret header is still required.
+ * missing, the {@code appKey} query parameter names the app. Credentials are checked before the body is read
+ * ({@link RequestGate}), so an {@code appKey} in the body no longer stands in for them; when present it must name
+ * the authenticated app.
  */
 @RestController
 @RequestMapping(path = SeedController.BASE_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -51,11 +52,9 @@ public class SeedController {
     private static final String CANCEL_SUMMARY = "Cancel a message (original delay-server API; JSON body, form or query parameters)";
 
     private final DelayService service;
-    private final AppDirectory apps;
 
-    public SeedController(DelayService service, AppDirectory apps) {
+    public SeedController(DelayService service) {
         this.service = service;
-        this.apps = apps;
     }
 
     /** Whether a request path (with context path) is one of ours, whose errors use the envelope. */
@@ -90,12 +89,13 @@ public class SeedController {
     @ApiResponse(responseCode = "200", description = "errorCode 000000, content.messageId",
             content = @Content(schema = @Schema(implementation = SeedEnvelope.class)))
     public CompletableFuture<SeedEnvelope> sendJson(
-            @Parameter(description = "App key; the appKey field is used when absent")
+            @Parameter(hidden = true) App app,
+            @Parameter(description = "App key; or the appKey query parameter")
             @RequestHeader(name = AppArgumentResolver.APP_KEY_HEADER, required = false) String appKeyHeader,
             @Parameter(description = "App secret (required)")
             @RequestHeader(name = AppArgumentResolver.APP_SECRET_HEADER, required = false) String secret,
             @RequestBody SendRequest body) {
-        return send(appKeyHeader, secret, body);
+        return send(app, body);
     }
 
     @PostMapping(path = "/sendDelayMsg")
@@ -103,6 +103,7 @@ public class SeedController {
     @ApiResponse(responseCode = "200", description = "errorCode 000000, content.messageId",
             content = @Content(schema = @Schema(implementation = SeedEnvelope.class)))
     public CompletableFuture<SeedEnvelope> sendParams(
+            @Parameter(hidden = true) App app,
             @RequestHeader(name = AppArgumentResolver.APP_KEY_HEADER, required = false) String appKeyHeader,
             @RequestHeader(name = AppArgumentResolver.APP_SECRET_HEADER, required = false) String secret,
             @RequestParam(required = false) String appKey,
@@ -111,7 +112,7 @@ public class SeedController {
             @Parameter(description = "Due time, epoch ms") @RequestParam(required = false) Long execTime,
             @Parameter(description = "Repeat interval in ms; 0 or absent for none")
             @RequestParam(required = false) Long repeatInterval) {
-        return send(appKeyHeader, secret, new SendRequest(appKey, topic, message, execTime, repeatInterval));
+        return send(app, new SendRequest(appKey, topic, message, execTime, repeatInterval));
     }
 
     @PostMapping(path = "/cancelDelayMsg", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -119,10 +120,11 @@ public class SeedController {
     @ApiResponse(responseCode = "200", description = "errorCode 000000, content.messageId",
             content = @Content(schema = @Schema(implementation = SeedEnvelope.class)))
     public SeedEnvelope cancelJson(
+            @Parameter(hidden = true) App app,
             @RequestHeader(name = AppArgumentResolver.APP_KEY_HEADER, required = false) String appKeyHeader,
             @RequestHeader(name = AppArgumentResolver.APP_SECRET_HEADER, required = false) String secret,
             @RequestBody CancelRequest body) {
-        return cancel(appKeyHeader, secret, body);
+        return cancel(app, body);
     }
 
     @PostMapping(path = "/cancelDelayMsg")
@@ -130,16 +132,17 @@ public class SeedController {
     @ApiResponse(responseCode = "200", description = "errorCode 000000, content.messageId",
             content = @Content(schema = @Schema(implementation = SeedEnvelope.class)))
     public SeedEnvelope cancelParams(
+            @Parameter(hidden = true) App app,
             @RequestHeader(name = AppArgumentResolver.APP_KEY_HEADER, required = false) String appKeyHeader,
             @RequestHeader(name = AppArgumentResolver.APP_SECRET_HEADER, required = false) String secret,
             @RequestParam(required = false) String appKey,
             @RequestParam(required = false) String topic,
             @RequestParam(required = false) String messageId) {
-        return cancel(appKeyHeader, secret, new CancelRequest(appKey, topic, messageId));
+        return cancel(app, new CancelRequest(appKey, topic, messageId));
     }
 
-    private CompletableFuture<SeedEnvelope> send(String appKeyHeader, String secret, SendRequest r) {
-        App app = authenticate(appKeyHeader, secret, r.appKey());
+    private CompletableFuture<SeedEnvelope> send(App authenticated, SendRequest r) {
+        App app = matching(authenticated, r.appKey());
         if (r.execTime() == null) {
             throw new ValidationException("execTime", "is required (epoch ms)");
         }
@@ -164,8 +167,8 @@ public class SeedController {
         return cause instanceof RuntimeException r ? r : new CompletionException(cause);
     }
 
-    private SeedEnvelope cancel(String appKeyHeader, String secret, CancelRequest r) {
-        App app = authenticate(appKeyHeader, secret, r.appKey());
+    private SeedEnvelope cancel(App authenticated, CancelRequest r) {
+        App app = matching(authenticated, r.appKey());
         if (r.messageId() == null || r.messageId().isBlank()) {
             throw new ValidationException("messageId", "is required");
         }
@@ -176,11 +179,10 @@ public class SeedController {
         return SeedEnvelope.success(new SeedEnvelope.MessageIdContent(service.cancel(app.appKey(), r.messageId()).idString()));
     }
 
-    private App authenticate(String appKeyHeader, String secret, String appKeyField) {
-        boolean header = appKeyHeader != null && !appKeyHeader.isBlank();
-        App app = apps.authenticate(header ? appKeyHeader : appKeyField, secret);
-        if (header && appKeyField != null && !appKeyField.isEmpty() && !appKeyField.equals(app.appKey())) {
-            throw new ValidationException("appKey", "does not match the X-App-Key header");
+    /** The authenticated app, when the request's own {@code appKey} field (if any) names it too. */
+    private static App matching(App app, String appKeyField) {
+        if (appKeyField != null && !appKeyField.isEmpty() && !appKeyField.equals(app.appKey())) {
+            throw new ValidationException("appKey", "does not match the app of the X-App-Key header");
         }
         return app;
     }

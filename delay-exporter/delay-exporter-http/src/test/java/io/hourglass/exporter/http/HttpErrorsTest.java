@@ -56,7 +56,7 @@ class HttpErrorsTest extends ApiTestSupport {
 
     @Test
     void failureOutsideMvcOnAnOriginalEndpointIsAnEnvelope() {
-        Reply reply = call("POST", TestApplication.FAILING_SEED_PATH, null);
+        Reply reply = call("POST", TestApplication.FAILING_SEED_PATH, null, AUTH);
 
         assertThat(reply.status()).isEqualTo(500);
         assertThat(reply.contentType()).startsWith("application/json");

@@ -84,15 +84,29 @@ class SeedEndpointsTest extends ApiTestSupport {
     }
 
     @Test
-    void sendDelayMsgTakesTheAppKeyFieldWhenTheHeaderIsMissing() {
-        Reply json = post("/delay/sendDelayMsg", json("appKey", "demo", "topic", "demo", "message", "m",
+    void sendDelayMsgTakesTheAppKeyQueryParameterWhenTheHeaderIsMissing() {
+        Reply json = post("/delay/sendDelayMsg?appKey=demo", json("appKey", "demo", "topic", "demo", "message", "m",
                 "execTime", System.currentTimeMillis()), SECRET_ONLY);
-        Reply form = post("/delay/sendDelayMsg", form("appKey", "demo", "topic", "demo", "message", "m",
+        Reply form = post("/delay/sendDelayMsg?appKey=demo", form("topic", "demo", "message", "m",
                 "execTime", System.currentTimeMillis()), concat(SECRET_ONLY, "Content-Type", FORM));
 
         assertSuccess(json);
         assertSuccess(form);
         assertThat(stored(json.text("/content/messageId")).appKey()).isEqualTo("demo");
+    }
+
+    @Test
+    void anAppKeyOnlyInTheBodyIsNotEnoughTheCredentialsAreCheckedBeforeTheBodyIsRead() {
+        int before = storedCount();
+
+        Reply json = post("/delay/sendDelayMsg", json("appKey", "demo", "topic", "demo", "message", "m",
+                "execTime", System.currentTimeMillis()), SECRET_ONLY);
+        Reply form = post("/delay/sendDelayMsg", form("appKey", "demo", "topic", "demo", "message", "m",
+                "execTime", System.currentTimeMillis()), concat(SECRET_ONLY, "Content-Type", FORM));
+
+        assertFailure(json, 401, "401001");
+        assertFailure(form, 401, "401001");
+        assertThat(storedCount()).isEqualTo(before);
     }
 
     @Test
@@ -192,7 +206,7 @@ class SeedEndpointsTest extends ApiTestSupport {
     void cancelDelayMsgWithFormParametersCancels() {
         String id = submit(60_000);
 
-        Reply reply = post("/delay/cancelDelayMsg", form("appKey", "demo", "topic", "demo", "messageId", id),
+        Reply reply = post("/delay/cancelDelayMsg?appKey=demo", form("topic", "demo", "messageId", id),
                 concat(SECRET_ONLY, "Content-Type", FORM));
 
         assertSuccess(reply);

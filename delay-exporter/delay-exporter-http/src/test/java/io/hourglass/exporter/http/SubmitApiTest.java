@@ -75,6 +75,21 @@ class SubmitApiTest extends ApiTestSupport {
     }
 
     @Test
+    void anIdempotencyKeyReusedWithAnotherBodyIs422AndCreatesNothing() {
+        String key = "idem-" + UUID.randomUUID();
+        Reply first = authed("POST", "/api/v1/messages", json("topic", "demo", "payload", "once", "delayMs", 60_000),
+                "Idempotency-Key", key);
+        int countAfterFirst = storedCount();
+
+        Reply other = authed("POST", "/api/v1/messages", json("topic", "demo", "payload", "twice", "delayMs", 60_000),
+                "Idempotency-Key", key);
+
+        assertThat(first.status()).isEqualTo(201);
+        assertProblem(other, 422, "idempotency-key-reused");
+        assertThat(storedCount()).isEqualTo(countAfterFirst);
+    }
+
+    @Test
     void idempotencyKeysOfDifferentAppsDoNotCollide() {
         String key = "shared-" + UUID.randomUUID();
 
