@@ -51,7 +51,7 @@ public class AdminProblemHandler {
         int status = ProblemCode.of(e.code()).httpStatus(); // the app API's table; an unknown code is a 500
         String retryAfter = e instanceof QuotaExceededException q ? Long.toString(q.retryAfterSeconds())
                 : status == 503 ? "1" : null;
-        return answer(problem(status, e.code(), e.getMessage(), request), retryAfter);
+        return answer(problem(status, e.code(), e.publicDetail(), request), retryAfter);
     }
 
     @ExceptionHandler({HttpMessageNotReadableException.class, MissingServletRequestParameterException.class,

@@ -40,6 +40,8 @@ final class Firer implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Firer.class);
     private static final long STORE_RETRY_MILLIS = 1_000;
+    /** Marks the error of a message the emitter did not try ({@link MessageEmitter.NotAttemptedException}). */
+    private static final String NOT_ATTEMPTED = "\u0000not-attempted:";
     /** How often the messages of a disabled app are looked at again. */
     static final long HELD_RECHECK_MILLIS = 30_000;
 
@@ -177,13 +179,18 @@ final class Firer implements Runnable {
         List<MessageStore.Rearm> rearms = new ArrayList<>(0);
         List<MessageStore.Retry> retries = new ArrayList<>(0);
         List<Long> dead = new ArrayList<>(0);
+        List<MessageStore.Retry> untried = new ArrayList<>(0);
         AppStats perApp = metrics.appStats;
         String deadError = null;
         long lateThreshold = settings.lateThreshold().toMillis();
         for (int i = 0; i < claimed.size(); i++) {
             DelayMessage m = claimed.get(i);
             String error = await(futures.get(i), deadline);
-            if (error == null) {
+            if (error != null && error.startsWith(NOT_ATTEMPTED)) {
+                // never sent (another message's failure stood for it): later, and the claim is no attempt
+                untried.add(new MessageStore.Retry(m.id(), now + backoff(Math.max(1, m.attempts() - 1)),
+                        error.substring(NOT_ATTEMPTED.length())));
+            } else if (error == null) {
                 long lateness = now - m.deliverAt();
                 metrics.recordLateness(lateness);
                 if (lateness > lateThreshold) {
@@ -208,16 +215,20 @@ final class Firer implements Runnable {
         record(() -> store.markDelivered(delivered, token, done), delivered.size(), "delivered");
         record(() -> store.rearm(rearms, token, done), rearms.size(), "rearm");
         record(() -> store.retryLater(retries, token, done), retries.size(), "retry");
+        record(() -> store.postpone(untried, token, done), untried.size(), "untried");
         String reason = deadError;
         record(() -> store.markDead(dead, token, "gave up after " + settings.maxAttempts() + " attempts: " + reason, done),
                 dead.size(), "dead");
         metrics.fired.increment(delivered.size() + rearms.size());
-        metrics.retried.increment(retries.size());
+        metrics.retried.increment(retries.size() + untried.size());
         metrics.dead.increment(dead.size());
         for (MessageStore.Rearm r : rearms) {
             refile(r.id(), r.deliverAt());
         }
         for (MessageStore.Retry r : retries) {
+            refile(r.id(), r.fireAt());
+        }
+        for (MessageStore.Retry r : untried) {
             refile(r.id(), r.fireAt());
         }
     }
@@ -303,7 +314,8 @@ final class Firer implements Runnable {
             return null;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            String text = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            return cause instanceof MessageEmitter.NotAttemptedException ? NOT_ATTEMPTED + text : text;
         } catch (TimeoutException e) {
             return "emit not acknowledged in time";
         } catch (InterruptedException e) {

@@ -16,4 +16,12 @@ public abstract class DelayException extends RuntimeException {
 
     /** Stable, machine-readable code such as {@code validation-failed}. */
     public abstract String code();
+
+    /**
+     * What a client is told (a problem's {@code detail}): the message, unless it may carry what a client must not
+     * see (hosts, JDBC URLs, driver text), which stays in the server log.
+     */
+    public String publicDetail() {
+        return getMessage();
+    }
 }

@@ -11,4 +11,10 @@ public class StoreUnavailableException extends DelayException {
     public String code() {
         return "store-unavailable";
     }
+
+    /** The cause names hosts, URLs or driver text: the log has it, the client gets none of it. */
+    @Override
+    public String publicDetail() {
+        return "The message store is unavailable; retry later (with the same Idempotency-Key)";
+    }
 }

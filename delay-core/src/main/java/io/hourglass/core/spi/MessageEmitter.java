@@ -19,4 +19,15 @@ public interface MessageEmitter {
 
     /** Emits the batch; one future per message, in the same order. */
     List<CompletableFuture<Void>> emit(List<DelayMessage> messages, long now);
+
+    /**
+     * The failure of a message the emitter did not even try to send, because another message's failure stood for
+     * it (the target looked down). The engine retries it later without counting an attempt: one tenant's broken
+     * topic must not use up the attempts of the others' messages.
+     */
+    class NotAttemptedException extends RuntimeException {
+        public NotAttemptedException(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
 }

@@ -7,6 +7,7 @@ import io.hourglass.core.model.App;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
 import io.hourglass.core.model.MessageState;
+import io.hourglass.core.spi.MessageEmitter;
 import io.hourglass.core.testing.InMemoryAppStore;
 import io.hourglass.core.testing.InMemoryMessageStore;
 import io.hourglass.core.testing.ManualClock;
@@ -47,7 +48,11 @@ class EdgeHardeningTest {
     private AppDirectory apps;
 
     private void start(EngineSettings settings) {
-        engine = new DelayEngine(store, emitter, new StandaloneCoordinator(8, "test"), clock, settings,
+        start(settings, emitter);
+    }
+
+    private void start(EngineSettings settings, MessageEmitter through) {
+        engine = new DelayEngine(store, through, new StandaloneCoordinator(8, "test"), clock, settings,
                 new SimpleMeterRegistry());
         apps = new AppDirectory(appStore, clock);
         apps.ensureApp("app", "secret", Set.of("t"));
@@ -280,6 +285,47 @@ class EdgeHardeningTest {
         App app = appStore.findApp(appKey).orElseThrow();
         assertThat(appStore.updateApp(app.withEnabled(enabled).touched(clock.now()))).isTrue();
         apps.invalidate(appKey);
+    }
+
+    // ------------------------------------------------------------------ one tenant's broken topic
+
+    @Test
+    void messagesTheEmitterDidNotTryAreRetriedWithoutUsingUpAnAttempt() {
+        List<Long> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean brokenTopicDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        MessageEmitter failingFast = (batch, now) -> {
+            List<CompletableFuture<Void>> out = new ArrayList<>();
+            RuntimeException failure = null;
+            for (DelayMessage m : batch) {
+                if (failure != null) {
+                    out.add(CompletableFuture.failedFuture(new MessageEmitter.NotAttemptedException("skipped", failure)));
+                } else if (m.payload().equals("broken") && brokenTopicDown.get()) {
+                    failure = new IllegalStateException("topic does not exist");
+                    out.add(CompletableFuture.failedFuture(failure));
+                } else {
+                    sent.add(m.id());
+                    out.add(CompletableFuture.completedFuture(null));
+                }
+            }
+            return out;
+        };
+        start(EngineSettings.defaults().withRetry(3, Duration.ofMillis(100), Duration.ofMillis(100)), failingFast);
+        List<DelayMessage> batch = service.submitAll("app", List.of(
+                        new SubmitCommand("t", null, "broken", null, 1_000L, null, null),
+                        new SubmitCommand("t", null, "fine-1", null, 1_000L, null, null),
+                        new SubmitCommand("t", null, "fine-2", null, 1_000L, null, null)), null)
+                .stream().map(f -> f.join().message()).toList();
+        clock.set(T0 + 1_000);
+        await().until(() -> store.get(batch.get(0).id()).orElseThrow().attempts() == 1
+                && store.get(batch.get(0).id()).orElseThrow().state() == MessageState.SCHEDULED);
+        assertThat(sent).as("the broken message came first in the claim (ids in order)").isEmpty();
+        for (DelayMessage fine : batch.subList(1, 3)) {
+            await().until(() -> store.get(fine.id()).orElseThrow().state() == MessageState.SCHEDULED);
+            assertThat(store.get(fine.id()).orElseThrow().attempts()).as("not tried, so no attempt used").isZero();
+        }
+        brokenTopicDown.set(false);
+        clock.set(T0 + 60_000);
+        await().until(() -> batch.stream().allMatch(m -> store.get(m.id()).orElseThrow().state() == MessageState.DELIVERED));
     }
 
     // ------------------------------------------------------------------ fair preload

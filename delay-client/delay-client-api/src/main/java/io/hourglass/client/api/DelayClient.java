@@ -59,8 +59,9 @@ public interface DelayClient extends AutoCloseable {
     }
 
     /**
-     * Schedules a batch under a caller-chosen idempotency key; entry {@code i} uses the key {@code key#i}, so a
-     * repeated batch creates nothing twice.
+     * Schedules a batch under a caller-chosen idempotency key; entry {@code i} is stored under its own key derived
+     * from {@code key} and {@code i} (a namespace no single submit's key reaches), so a repeated batch creates nothing
+     * twice. Repeating the key with different entries is refused ({@code 422 idempotency-key-reused}) per entry.
      *
      * @param requests       the messages, in order
      * @param idempotencyKey 1 to 128 characters

@@ -156,12 +156,27 @@ public abstract class DelayClientContract {
     public void repeatedIdempotencyKeyReturnsTheFirstMessageAndCreatesNothing() {
         String key = "contract-" + UUID.randomUUID();
 
-        SubmitResponse first = client().submit(inAnHour("first body"), key);
-        SubmitResponse repeat = client().submit(inAnHour("second body"), key);
+        SubmitRequest request = inAnHour("first body");
+        SubmitResponse first = client().submit(request, key);
+        SubmitResponse repeat = client().submit(request, key);
 
         assertThat(repeat.id()).isEqualTo(first.id());
         assertThat(repeat.deliverAt()).isEqualTo(first.deliverAt());
         assertThat(client().get(first.id()).payload()).as("the repeat stored nothing").isEqualTo("first body");
+    }
+
+    @Test
+    public void anIdempotencyKeyReusedWithAnotherRequestIsRefused422() {
+        String key = "contract-" + UUID.randomUUID();
+        SubmitResponse first = client().submit(inAnHour("first body"), key);
+
+        assertThatThrownBy(() -> client().submit(inAnHour("second body"), key))
+                .isInstanceOfSatisfying(DelayClientException.class, e -> {
+                    assertThat(e.status()).isEqualTo(422);
+                    assertThat(e.code()).isEqualTo("idempotency-key-reused");
+                    assertThat(e.isRetryable()).isFalse();
+                });
+        assertThat(client().get(first.id()).payload()).as("nothing changed").isEqualTo("first body");
     }
 
     @Test

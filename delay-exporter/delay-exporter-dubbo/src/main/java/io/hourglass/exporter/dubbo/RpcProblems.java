@@ -51,8 +51,8 @@ final class RpcProblems {
     private static Problem problem(ProblemCode code, Throwable ex) {
         Problem.Builder b = Problem.newBuilder().setType(code.type()).setTitle(code.title())
                 .setStatus(code.httpStatus());
-        if (ex instanceof DelayException && ex.getMessage() != null) {
-            b.setDetail(ex.getMessage());
+        if (ex instanceof DelayException e && e.publicDetail() != null) {
+            b.setDetail(e.publicDetail());
         } else {
             b.setDetail("Internal error; the server log has the details");
         }

@@ -90,13 +90,13 @@ public class MessagesController {
     @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Schedule up to 1000 messages",
             description = "Each entry is validated and stored on its own merit: the results hold, in input order, the"
-                    + " scheduled message or the problem of a refused entry. With an Idempotency-Key, entry i uses key#i.")
+                    + " scheduled message or the problem of a refused entry. With an Idempotency-Key, entry i is stored under a key of its own derived from it.")
     @ApiResponse(responseCode = "200", description = "One result per entry, in order",
             content = @Content(schema = @Schema(implementation = BatchSubmitResponse.class)))
     @ApiResponse(responseCode = "400", description = "No entries, more than 1000, or a body that is not a batch")
     public CompletableFuture<BatchSubmitResponse> submitBatch(
             @Parameter(hidden = true) App app,
-            @Parameter(description = "Makes the batch safe to retry; entry i uses the key followed by #i")
+            @Parameter(description = "Makes the batch safe to retry; entry i gets a key of its own derived from it")
             @RequestHeader(name = IDEMPOTENCY_KEY_HEADER, required = false) String idempotencyKey,
             @RequestBody BatchSubmitRequest body) {
         List<SubmitRequest> entries = body.messages();

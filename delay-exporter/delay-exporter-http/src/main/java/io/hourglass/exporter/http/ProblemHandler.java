@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.hourglass.client.api.Problem;
 import io.hourglass.core.error.DelayException;
 import io.hourglass.core.error.QuotaExceededException;
-import io.hourglass.core.error.StoreUnavailableException;
 import io.hourglass.core.error.ValidationException;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.ServletException;
@@ -167,17 +166,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     /** What went wrong, in API terms. */
     static Failure describe(Throwable thrown) {
         Throwable ex = unwrap(thrown);
-        if (ex instanceof StoreUnavailableException) {
-            // the cause names hosts, JDBC URLs or driver text: the log has it, the client gets none of it
-            return Failure.of(ProblemType.STORE_UNAVAILABLE,
-                    "The message store is unavailable; retry later (with the same Idempotency-Key)");
-        }
         if (ex instanceof DelayException e) {
             ProblemType type = ProblemType.of(e);
             List<Problem.FieldError> errors = e instanceof ValidationException v
                     ? v.errors().stream().map(f -> new Problem.FieldError(f.field(), f.reason())).toList()
                     : List.of();
-            return new Failure(type, type.status().value(), e.getMessage(), errors);
+            return new Failure(type, type.status().value(), e.publicDetail(), errors);
         }
         if (ex instanceof HttpMessageNotReadableException e) {
             return unreadable(e);

@@ -262,12 +262,14 @@ final class RequestGate implements Filter {
 
         @Override
         public void onError(Throwable t) {
-            // the client went away or the connection broke: nothing to answer
-            if (finished.compareAndSet(false, true)) {
-                log.debug("[path={}] reading the body failed: {}", req.getRequestURI(), t.toString());
-                release();
-                completeQuietly();
-            }
+            // broken framing (an invalid chunk, a body shorter than declared at end of stream), or the client left
+            log.debug("[path={}] reading the body failed: {}", req.getRequestURI(), t.toString());
+            end(() -> {
+                if (!res.isCommitted()) {
+                    refuse(req, res, ProblemType.BAD_REQUEST, "The request body could not be read: it is not framed"
+                            + " as its headers say (Content-Length, Transfer-Encoding)", null);
+                }
+            });
         }
 
         @Override

@@ -203,6 +203,25 @@ class EdgeLimitsTest extends ApiTestSupport {
     }
 
     @Test
+    void brokenFramingAndPathsTheContainerRefusesAreProblemsNotHtmlPages() throws Exception {
+        try (Raw raw = new Raw("POST", "/api/v1/messages", "X-App-Key", "demo", "X-App-Secret", SECRET_OF_DEMO,
+                "Content-Type", "application/json", "Content-Length", "12abc")) {
+            assertThat(raw.answer(Duration.ofSeconds(5))).startsWith("HTTP/1.1 400")
+                    .contains("application/problem+json").contains("bad-request").doesNotContain("<html");
+        }
+        try (Raw raw = new Raw("POST", "/api/v1/messages/batch", "X-App-Key", "demo", "X-App-Secret", SECRET_OF_DEMO,
+                "Content-Type", "application/json", "Content-Length", "20", "Transfer-Encoding", "chunked")) {
+            raw.send("{\"messages\":[]} not chunked at all\r\n\r\n");
+            String answer = raw.answer(Duration.ofSeconds(5));
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("problem+json").doesNotContain("internal-error");
+        }
+        try (Raw raw = new Raw("GET", "/api/v1/messages/%00id%00", "X-App-Key", "demo", "X-App-Secret", SECRET_OF_DEMO)) {
+            assertThat(raw.answer(Duration.ofSeconds(5))).startsWith("HTTP/1.1 400")
+                    .contains("application/problem+json").doesNotContain("<html").doesNotContain("Tomcat");
+        }
+    }
+
+    @Test
     void jsonBombs_anArrayOfMillionsOfEntriesAndDeepNestingAreRefusedCheaply() {
         int before = storedCount();
         StringBuilder bomb = new StringBuilder("{\"messages\":[");

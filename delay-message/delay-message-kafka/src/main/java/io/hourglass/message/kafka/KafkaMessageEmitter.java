@@ -203,9 +203,9 @@ public final class KafkaMessageEmitter implements MessageEmitter, AutoCloseable 
     }
 
     /** A message of a batch that was not sent because an earlier send of the same batch failed fast. */
-    public static final class SkippedSendException extends RuntimeException {
+    public static final class SkippedSendException extends MessageEmitter.NotAttemptedException {
         SkippedSendException(Throwable cause) {
-            super("not sent: an earlier send of this batch failed (" + cause + ")", cause, false, false);
+            super("not sent: an earlier send of this batch failed (" + cause + ")", cause);
         }
     }
 }
