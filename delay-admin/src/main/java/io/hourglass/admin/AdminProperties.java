@@ -35,10 +35,13 @@ public record AdminProperties(
     /**
      * The first admin user, created at start when the store has no admin user at all (never changed afterwards).
      *
-     * @param username its name
-     * @param password its password; when empty, a random one is generated, stored hashed and printed once to the log
+     * @param username     its name
+     * @param password     its password; when empty, a random one is generated, stored hashed and written to
+     *                     {@code passwordFile} (never to the log)
+     * @param passwordFile where a generated password is written, readable by the server's OS user only
      */
-    public record FirstAdmin(@DefaultValue("admin") String username, @DefaultValue("") String password) {
+    public record FirstAdmin(@DefaultValue("admin") String username, @DefaultValue("") String password,
+                             @DefaultValue("data/admin-initial-password") String passwordFile) {
     }
 
     /**

@@ -12,6 +12,13 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -60,7 +67,8 @@ public final class AdminUserService implements UserDetailsService {
 
     /**
      * Creates the first admin when the store has no admin user. With no password configured, a random one is made and
-     * logged once; when another server created the first admin at the same moment, nothing is logged here.
+     * written to {@code first.passwordFile()} (owner-only permissions where the file system has them); the log names
+     * the file, never the password. When another server created the first admin at the same moment, nothing is written.
      */
     public void ensureFirstAdmin(AdminProperties.FirstAdmin first) {
         if (!store.listUsers().isEmpty()) {
@@ -73,19 +81,40 @@ public final class AdminUserService implements UserDetailsService {
         if (store.createUser(admin)) {
             audit.record("system", "user.create", admin.username(), null, View.of(admin));
             if (generated) {
+                Path file = writeSecretFile(Path.of(first.passwordFile()), password);
                 log.warn("""
 
                         ************************************************************************
-                        Hourglass admin console: first admin user created.
-                          username: {}
-                          password: {}
-                        This password is shown once. Log in at /admin/ and change it, or set
-                        delay.admin.first-admin.password before the first start.
+                        Hourglass admin console: first admin user '{}' created.
+                        Its generated password is in {} (readable by this OS user only).
+                        Log in at /admin/, change the password, then delete that file.
+                        (Or set delay.admin.first-admin.password before the first start.)
                         ************************************************************************""",
-                        admin.username(), password);
+                        admin.username(), file.toAbsolutePath());
             } else {
                 log.info("Hourglass admin: first admin user '{}' created from delay.admin.first-admin", admin.username());
             }
+        }
+    }
+
+    /** Writes a secret to a new file only its owner may read (POSIX); an existing file is replaced. */
+    static Path writeSecretFile(Path file, String secret) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.deleteIfExists(file);
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(file);
+            }
+            Files.writeString(file, secret + System.lineSeparator(), StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the first admin's password to " + file.toAbsolutePath()
+                    + " (delay.admin.first-admin.password-file); set delay.admin.first-admin.password instead", e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.hourglass.admin;
 import io.hourglass.admin.app.AdminTestApplication;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
@@ -11,8 +12,9 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.web.servlet.MockMvc;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
@@ -41,14 +43,18 @@ class FirstAdminTest {
     @ExtendWith(OutputCaptureExtension.class)
     class Generated {
         @Test
-        void withoutAPasswordOneIsGeneratedPrintedOnceAndWorks(CapturedOutput output) throws Exception {
+        void withoutAPasswordOneIsGeneratedIntoAnOwnerOnlyFileNeverIntoTheLog(CapturedOutput output,
+                                                                             @TempDir Path dir) throws Exception {
+            Path file = dir.resolve("secrets/admin-initial-password");
             try (var context = new org.springframework.boot.builder.SpringApplicationBuilder(AdminTestApplication.class)
-                    .properties("server.port=0", "delay.admin.first-admin.username=first").run()) {
-                Matcher m = Pattern.compile("password: (\\S+)").matcher(output.getOut());
-                assertThat(m.find()).as("the password is printed").isTrue();
-                String password = m.group(1);
-                assertThat(m.find()).as("printed once").isFalse();
+                    .properties("server.port=0", "delay.admin.first-admin.username=first",
+                            "delay.admin.first-admin.password-file=" + file).run()) {
+                String password = Files.readString(file).trim();
                 assertThat(password).hasSizeGreaterThanOrEqualTo(20);
+                assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+                        PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+                assertThat(output.getAll()).as("the log names the file, never the password")
+                        .contains(file.toAbsolutePath().toString()).doesNotContain(password);
                 int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
                 var client = java.net.http.HttpClient.newHttpClient();
                 var ok = client.send(java.net.http.HttpRequest.newBuilder(

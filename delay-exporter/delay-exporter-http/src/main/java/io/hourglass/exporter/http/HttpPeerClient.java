@@ -102,6 +102,11 @@ public final class HttpPeerClient implements PeerClient {
             if (problem.code() == null) {
                 throw new PeerUnreachableException("answer " + response.statusCode() + " without a problem type", null);
             }
+            if (ProblemType.NOT_FOUND.code().equals(problem.code())) {
+                // no internal endpoint at that address (a peer of an older version advertising its API port, or a
+                // port mapped elsewhere): not an answer about the message, so act on the store here
+                throw new PeerUnreachableException("no internal endpoint at " + built.uri().getAuthority(), null);
+            }
             List<ValidationException.FieldError> errors = problem.errors() == null ? List.of()
                     : problem.errors().stream().map(f -> new ValidationException.FieldError(f.field(), f.reason())).toList();
             throw PeerException.from(problem.code(), problem.detail(), errors);

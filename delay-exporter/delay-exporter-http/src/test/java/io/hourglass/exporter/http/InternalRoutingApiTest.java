@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestPropertySource(properties = "delay.protocol.internal-token=" + InternalRoutingApiTest.TOKEN)
 class InternalRoutingApiTest extends ApiTestSupport {
 
-    static final String TOKEN = "cluster-token-for-tests";
+    static final String TOKEN = "cluster-token-for-tests-32-bytes-at-least";
 
     @Autowired
     PeerClient peers;
@@ -70,6 +70,15 @@ class InternalRoutingApiTest extends ApiTestSupport {
                 .isInstanceOfSatisfying(DelayException.class, e -> assertThat(e.code()).isEqualTo("unauthenticated"));
         assertProblem(call("DELETE", "/internal/v1/messages/" + id, null, "X-Hourglass-App-Key", TestApplication.APP),
                 401, "unauthenticated");
+        assertThat(stored(id).state()).isEqualTo(MessageState.SCHEDULED);
+    }
+
+    @Test
+    void anAddressWithoutTheInternalEndpointIsUnreachableNotAnAnswerAboutTheMessage() {
+        String id = submit(60_000);
+        // the API of a server that has no such path there (an older peer advertising its API port): 404 not-found
+        assertThatThrownBy(() -> peers.cancel(self() + "/no-such-prefix", TestApplication.APP, id))
+                .isInstanceOf(PeerClient.PeerUnreachableException.class);
         assertThat(stored(id).state()).isEqualTo(MessageState.SCHEDULED);
     }
 
