@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the standalone Hourglass server: REST on :8080, embedded Kafka on 127.0.0.1:9092, data under ./data.
+# Starts the standalone Hourglass server: REST on 127.0.0.1:8080 (loopback only: it holds the demo app, see
+# docs/security-defaults.md), embedded Kafka on 127.0.0.1:9092, data under ./data.
 # Builds the jar first when it is missing or older than the sources. Extra arguments go to the server,
 # e.g. scripts/run.sh --server.port=8081
 set -euo pipefail

@@ -25,6 +25,8 @@ import org.springframework.core.env.Environment;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Wires the engine to whichever store, coordinator and emitter the adapter modules (or the user) provide.
@@ -34,6 +36,9 @@ import java.net.UnknownHostException;
 @EnableConfigurationProperties({DelayCoreProperties.class, ProtocolProperties.class, BootstrapAppProperties.class,
         AppsProperties.class})
 public class HourglassCoreConfiguration {
+
+    /** A base URL: scheme, host (or [IPv6]), optional port (group 3). */
+    private static final Pattern ADDRESS = Pattern.compile("(https?)://([^/\\s:\\[\\]]+|\\[[^\\]/\\s]+\\])(?::(\\d+))?/?");
 
     @Bean
     @ConditionalOnMissingBean
@@ -105,8 +110,9 @@ public class HourglassCoreConfiguration {
     }
 
     @Bean
-    EngineLifecycle engineLifecycle(DelayEngine engine, AppDirectory apps, BootstrapAppProperties bootstrapApp) {
-        return new EngineLifecycle(engine, apps, bootstrapApp);
+    EngineLifecycle engineLifecycle(DelayEngine engine, AppDirectory apps, BootstrapAppProperties bootstrapApp,
+                                    Environment env) {
+        return new EngineLifecycle(engine, apps, bootstrapApp, ServerExposure.of(env));
     }
 
     static String nodeId(ProtocolProperties protocol, Environment env) {
@@ -122,12 +128,27 @@ public class HourglassCoreConfiguration {
         return host + ":" + env.getProperty("server.port", "8080");
     }
 
+    /**
+     * The base URL peers call this server's internal endpoint at: {@code delay.protocol.advertised-address}, or
+     * {@code http://<this host's address>:<port>}, the port being {@code delay.protocol.internal-port} when there is
+     * one ({@code server.port} otherwise). A configured address must carry the internal port: a peer calling any
+     * other port gets a 404, which it would pass on to the client as the answer.
+     */
     static String advertisedAddress(ProtocolProperties protocol, Environment env) {
         String configured = protocol.advertisedAddress().trim();
+        Integer internalPort = protocol.internalPort();
         if (!configured.isEmpty()) {
-            if (!configured.matches("https?://[^/\\s]+(:\\d+)?/?")) {
+            Matcher url = ADDRESS.matcher(configured);
+            if (!url.matches()) {
                 throw new IllegalStateException("delay.protocol.advertised-address must be a base URL such as"
-                        + " http://10.0.0.5:8080, not '" + configured + "'");
+                        + " http://10.0.0.5:" + (internalPort == null ? 8080 : internalPort) + ", not '"
+                        + configured + "'");
+            }
+            int port = url.group(3) != null ? Integer.parseInt(url.group(3)) : url.group(1).equals("https") ? 443 : 80;
+            if (internalPort != null && port != internalPort) {
+                throw new IllegalStateException("delay.protocol.advertised-address=" + configured + " must use"
+                        + " delay.protocol.internal-port " + internalPort + ": the other servers call /internal/v1 at"
+                        + " this address, and it answers on the internal port only");
             }
             return configured;
         }
@@ -137,7 +158,8 @@ public class HourglassCoreConfiguration {
         } catch (UnknownHostException e) {
             host = "127.0.0.1";
         }
-        return "http://" + host + ":" + env.getProperty("server.port", "8080");
+        return "http://" + host + ":" + (internalPort != null ? internalPort.toString()
+                : env.getProperty("server.port", "8080"));
     }
 
     private static <T> T required(ObjectProvider<T> provider, String port, String key, String value) {

@@ -67,8 +67,11 @@ class AdminClusterIT {
 
     private ServerProcess newServer(String nodeId) throws IOException, java.sql.SQLException {
         int port = ServerProcess.freePort();
+        int internalPort = ServerProcess.freePort();
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + port,
+                "--management.server.port=" + ServerProcess.freePort(),
+                "--delay.protocol.internal-port=" + internalPort,
                 "--spring.profiles.active=mysql,redis",
                 "--spring.kafka.bootstrap-servers=" + ServerProcess.requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka"),
                 "--delay.redis.address=" + ServerProcess.requiredEnv("HOURGLASS_REDIS_ADDRESS", "start_redis"),
@@ -80,7 +83,7 @@ class AdminClusterIT {
                 "--delay.protocol.node-id=" + nodeId,
                 "--delay.protocol.ttl=4s",
                 "--delay.protocol.rebalance-delay=500ms",
-                "--delay.protocol.advertised-address=http://127.0.0.1:" + port,
+                "--delay.protocol.advertised-address=http://127.0.0.1:" + internalPort,
                 "--delay.protocol.internal-token=admin-cluster-test-token-0123456789",
                 // a cache longer than the 2 s asked for: only the announcement can make the tests below pass in time
                 "--delay.apps.cache-ttl=30s",

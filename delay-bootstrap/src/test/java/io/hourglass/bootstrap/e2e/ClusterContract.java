@@ -44,7 +44,8 @@ import static org.awaitility.Awaitility.await;
 abstract class ClusterContract {
 
     static final int SLOTS = 16;
-    static final String TOKEN = "cluster-test-token";
+    /** At least 32 bytes, or the server refuses to start (docs/security-defaults.md). */
+    static final String TOKEN = "cluster-test-token-0123456789abcdef";
     /** Lease / session TTL and rebalance delay of the servers; -D to measure failover with other values (docs). */
     static final String TTL = System.getProperty("hourglass.cluster.ttl", "4s");
     static final String REBALANCE_DELAY = System.getProperty("hourglass.cluster.rebalance-delay", "500ms");
@@ -114,8 +115,13 @@ abstract class ClusterContract {
 
     ServerProcess newServer(String nodeId) throws IOException {
         int port = ServerProcess.freePort();
+        int internalPort = ServerProcess.freePort();
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + port,
+                // cluster mode: actuator and /internal/** each on a port of their own (defaults 9090 / 9091: several
+                // servers share this host)
+                "--management.server.port=" + ServerProcess.freePort(),
+                "--delay.protocol.internal-port=" + internalPort,
                 "--spring.profiles.active=mysql",
                 "--spring.kafka.bootstrap-servers=" + ServerProcess.requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka"),
                 "--delay.protocol.type=" + type(),
@@ -123,7 +129,7 @@ abstract class ClusterContract {
                 "--delay.protocol.node-id=" + nodeId,
                 "--delay.protocol.ttl=" + TTL,
                 "--delay.protocol.rebalance-delay=" + REBALANCE_DELAY,
-                "--delay.protocol.advertised-address=http://127.0.0.1:" + port,
+                "--delay.protocol.advertised-address=http://127.0.0.1:" + internalPort,
                 "--delay.protocol.internal-token=" + TOKEN,
                 // claims of a killed server are handed back after this long (default 60 s)
                 "--delay.core.claim-timeout=10s"));
@@ -140,11 +146,36 @@ abstract class ClusterContract {
 
     static int ownedSlots(ServerProcess s) {
         try {
-            RestClient.Response r = new RestClient(s.baseUrl()).call("GET", "/actuator/metrics/hourglass.slots.owned", null);
+            RestClient.Response r = new RestClient(s.managementUrl()).call("GET", "/actuator/metrics/hourglass.slots.owned", null);
             return r.status() == 200 ? r.body().get("measurements").get(0).get("value").asInt() : -1000;
         } catch (Exception e) {
             return -1000;
         }
+    }
+
+    /**
+     * Cluster mode keeps actuator and the internal endpoint off the API port, and the internal port serves nothing
+     * else (routing itself is proven by the load test: its cancels and reschedules reach other servers' slots).
+     */
+    @Test
+    void managementAndInternalEndpointsAreNotOnTheApiPort() throws Exception {
+        ServerProcess s = servers.get(0);
+        RestClient api = new RestClient(s.baseUrl());
+        assertThat(api.call("GET", "/actuator/prometheus", null).status()).isEqualTo(404);
+        assertThat(api.call("GET", "/actuator/metrics", null).status()).isEqualTo(404);
+        assertThat(new RestClient(s.managementUrl()).call("GET", "/actuator/metrics", null).status()).isEqualTo(200);
+        assertThat(api.call("GET", "/readyz", null).status()).isEqualTo(200);
+
+        RestClient.Response internalOnApi = api.call("GET", "/internal/v1/messages/1", null);
+        assertThat(internalOnApi.status()).isEqualTo(404);
+        assertThat(internalOnApi.body().path("type").asText()).endsWith("/not-found");
+
+        String internalBase = s.args().stream().filter(a -> a.startsWith("--delay.protocol.advertised-address="))
+                .map(a -> a.substring(a.indexOf('=') + 1)).findFirst().orElseThrow();
+        RestClient internal = new RestClient(internalBase);
+        assertThat(internal.call("GET", "/api/v1/messages/1", null).status()).isEqualTo(404);
+        // the internal endpoint itself answers there (without the token: 401, not the port's 404)
+        assertThat(internal.call("GET", "/internal/v1/messages/1", null).status()).isEqualTo(401);
     }
 
     @Test

@@ -23,7 +23,10 @@ final class ServerProcess implements AutoCloseable {
     private final Path workDir;
     private final List<String> args;
     final int httpPort;
+    /** Where actuator answers: {@code --management.server.port} when given (cluster mode), else the API port. */
+    final int managementPort;
     private Process process;
+    private List<String> jvmOptions = List.of("-Xmx768m", "-XX:+UseG1GC");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     ServerProcess(Path workDir, int httpPort, List<String> extraArgs) {
@@ -33,6 +36,17 @@ final class ServerProcess implements AutoCloseable {
         if (args.stream().noneMatch(a -> a.startsWith("--server.port="))) {
             args.add("--server.port=" + httpPort);
         }
+        // test servers listen on loopback and keep the demo app (RestClient's demo/demo-secret) whatever the mode:
+        // the server refuses the published demo secret on any other address (docs/security-defaults.md)
+        if (args.stream().noneMatch(a -> a.startsWith("--server.address="))) {
+            args.add("--server.address=127.0.0.1");
+        }
+        if (args.stream().noneMatch(a -> a.startsWith("--delay.bootstrap-app.enabled="))) {
+            args.add("--delay.bootstrap-app.enabled=true");
+        }
+        this.managementPort = args.stream().filter(a -> a.startsWith("--management.server.port="))
+                .map(a -> Integer.parseInt(a.substring("--management.server.port=".length()))).findFirst()
+                .orElse(httpPort);
     }
 
     /** A standalone server with its embedded Kafka broker on {@code kafkaPort}. */
@@ -73,11 +87,28 @@ final class ServerProcess implements AutoCloseable {
         return value;
     }
 
+    /** Replaces the JVM options ({@code -Xmx768m -XX:+UseG1GC} unless set); call before {@link #start()}. */
+    ServerProcess jvmOptions(String... options) {
+        this.jvmOptions = List.of(options);
+        return this;
+    }
+
+    /** The operating-system id of the running server process (for jcmd). */
+    long pid() {
+        return process.pid();
+    }
+
+    /** The server's console output (stdout and stderr). */
+    Path logFile() {
+        return workDir.resolve("server.log");
+    }
+
     ServerProcess start() throws IOException {
         String jar = System.getProperty("hourglass.jar", "target/hourglass.jar");
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-XX:+UseG1GC", "-jar", Path.of(jar).toAbsolutePath().toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString()));
         cmd.addAll(args);
         Files.createDirectories(workDir);
         process = new ProcessBuilder(cmd)
@@ -102,7 +133,7 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + workDir.resolve("server.log"));
         }
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 && r.body().contains("\"UP\"");
         } catch (IOException e) {
@@ -119,6 +150,16 @@ final class ServerProcess implements AutoCloseable {
 
     String baseUrl() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** The server's arguments, as given. */
+    List<String> args() {
+        return List.copyOf(args);
+    }
+
+    /** Base URL of actuator ({@code /actuator/**}). */
+    String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */
