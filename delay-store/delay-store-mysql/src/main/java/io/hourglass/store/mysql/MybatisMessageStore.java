@@ -40,6 +40,8 @@ import static io.hourglass.core.spi.StoreArguments.sortedDistinct;
  */
 final class MybatisMessageStore implements MessageStore {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MybatisMessageStore.class);
+
     private static final Comparator<MessageRow> FIRE_ORDER =
             Comparator.comparingLong((MessageRow r) -> r.fireAt).thenComparingLong(r -> r.id);
 
@@ -128,7 +130,14 @@ final class MybatisMessageStore implements MessageStore {
         rows.sort(FIRE_ORDER);
         List<DelayMessage> out = new ArrayList<>(rows.size());
         for (MessageRow r : rows) {
-            out.add(r.toMessage());
+            try {
+                out.add(r.toMessage());
+            } catch (RuntimeException unreadable) {
+                // a row the store mangled (headers truncated by a server in non-strict SQL mode, say) can never be
+                // emitted: DEAD with the reason, rather than claimed, failed and re-fired forever with its batch
+                log.error("[id={}] stored message cannot be read; marking it DEAD", r.id, unreadable);
+                markDead(List.of(r.id), claimToken, "stored message cannot be read: " + unreadable.getMessage(), now);
+            }
         }
         return out;
     }

@@ -69,4 +69,26 @@ abstract class SqlStoreContract extends MessageStoreContract {
         assertThat(store().get(ok.id())).isEmpty();
         assertThat(store().get(longTopic.id())).isEmpty();
     }
+
+    /**
+     * A row whose stored headers cannot be read (a server in non-strict SQL mode truncates an over-long value instead
+     * of refusing it) is marked DEAD at its claim; the other messages of the claim are claimed and fired as usual,
+     * rather than the whole batch failing and being re-fired forever.
+     */
+    @Test
+    @Timeout(30)
+    void aStoredMessageThatCannotBeReadGoesDeadAtItsClaimAndDoesNotSinkTheOthers() {
+        DelayMessage good = message(t0 + 1);
+        DelayMessage mangled = message(t0 + 2);
+        store().insert(List.of(good, mangled));
+        new org.springframework.jdbc.core.JdbcTemplate(context().getBean(javax.sql.DataSource.class))
+                .update("UPDATE delay_message SET headers = ? WHERE id = ?", "{\"trace\":\"cut off", mangled.id());
+
+        List<DelayMessage> claimed = store().claim(List.of(good.id(), mangled.id()), t0 + 10, 77L);
+
+        assertThat(claimed).extracting(DelayMessage::id).containsExactly(good.id());
+        assertThat(new org.springframework.jdbc.core.JdbcTemplate(context().getBean(javax.sql.DataSource.class))
+                .queryForObject("SELECT state FROM delay_message WHERE id = ?", String.class, mangled.id()))
+                .isEqualTo("DEAD");
+    }
 }
