@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Bad configuration stops the server with a message that names the key; unsafe configuration too
- * (docs/security-defaults.md). The runner applies {@link ModeDefaults} as the packaged server does.
+ * (docs/security.md). The runner applies {@link ModeDefaults} as the packaged server does.
  */
 class StartupValidationTest {
 

@@ -13,7 +13,7 @@ import org.springframework.web.util.UrlPathHelper;
 import java.io.IOException;
 
 /**
- * Keeps the two HTTP ports apart (docs/security-defaults.md): the internal routing endpoint {@code /internal/**}
+ * Keeps the two HTTP ports apart (docs/security.md): the internal routing endpoint {@code /internal/**}
  * answers on {@code delay.protocol.internal-port} only, and that port answers nothing but {@code /internal/**} and
  * health ({@code /livez}, {@code /readyz}, {@code /actuator/health/**}). Anything else answers exactly what an
  * unknown path answers on the API port (404 {@code not-found} problem+json), so neither port tells that the other

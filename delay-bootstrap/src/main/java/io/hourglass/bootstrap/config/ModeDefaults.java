@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The defaults that depend on how the server runs, defined here once (docs/security-defaults.md). They are added as
+ * The defaults that depend on how the server runs, defined here once (docs/security.md). They are added as
  * the property source of lowest precedence: any value given anywhere (argument, environment, an
  * {@code application*.yml}, a profile) wins.
  *

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * The safe defaults of the server's ports (docs/security-defaults.md): the start-up checks that refuse an unsafe
+ * The safe defaults of the server's ports (docs/security.md): the start-up checks that refuse an unsafe
  * configuration, naming the key, and the internal port (a second connector and the filter that keeps the ports
  * apart).
  */

@@ -4,7 +4,7 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * The server refuses to start because its configuration would expose something (docs/security-defaults.md). The
+ * The server refuses to start because its configuration would expose something (docs/security.md). The
  * message names the key at fault and never carries a secret's value; {@link Analyzer} prints it as Spring Boot's
  * "APPLICATION FAILED TO START" report, without a stack trace.
  */

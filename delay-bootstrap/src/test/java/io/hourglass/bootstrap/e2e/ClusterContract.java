@@ -44,7 +44,7 @@ import static org.awaitility.Awaitility.await;
 abstract class ClusterContract {
 
     static final int SLOTS = 16;
-    /** At least 32 bytes, or the server refuses to start (docs/security-defaults.md). */
+    /** At least 32 bytes, or the server refuses to start (docs/security.md). */
     static final String TOKEN = "cluster-test-token-0123456789abcdef";
     /** Lease / session TTL and rebalance delay of the servers; -D to measure failover with other values (docs). */
     static final String TTL = System.getProperty("hourglass.cluster.ttl", "4s");

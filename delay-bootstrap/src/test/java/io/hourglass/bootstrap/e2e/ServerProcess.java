@@ -37,7 +37,7 @@ final class ServerProcess implements AutoCloseable {
             args.add("--server.port=" + httpPort);
         }
         // test servers listen on loopback and keep the demo app (RestClient's demo/demo-secret) whatever the mode:
-        // the server refuses the published demo secret on any other address (docs/security-defaults.md)
+        // the server refuses the published demo secret on any other address (docs/security.md)
         if (args.stream().noneMatch(a -> a.startsWith("--server.address="))) {
             args.add("--server.address=127.0.0.1");
         }
