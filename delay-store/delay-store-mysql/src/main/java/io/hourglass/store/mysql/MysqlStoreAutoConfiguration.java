@@ -44,7 +44,7 @@ public class MysqlStoreAutoConfiguration {
     public MessageStore hourglassMessageStore(SqlSessionFactory sqlSessionFactory, StoreProperties properties) {
         DataSource dataSource = dataSourceOf(sqlSessionFactory);
         H2Durability.enforceSynchronousCommits(dataSource);
-        TransactionTemplate tx = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+        TransactionTemplate tx = new TransactionTemplate(new BoundedTransactionManager(dataSource));
         tx.setTimeout(Math.toIntExact(Math.max(1, properties.transactionTimeout().toSeconds())));
         tx.setName("hourglass-store");
         MessageMapper mapper = mapper(sqlSessionFactory, MessageMapper.class);

@@ -21,8 +21,10 @@ import java.time.Duration;
  *                           one transaction. (Inserts are one JDBC batch per call; the driver splits the packets.)
  * @param transactionTimeout Longest time one transactional store call may take (insert, claim, the FIRING
  *                           transitions, reschedule, releaseStuck). Its statements time out with it and the call
- *                           fails with StoreUnavailableException. Single-statement reads and cancel are bounded by the
- *                           driver's socket timeout (e.g. socketTimeout in a MariaDB URL).
+ *                           fails with StoreUnavailableException; it also bounds the connection's socket reads
+ *                           (plus 1 s), so that a silent database host fails the call too (BoundedTransactionManager).
+ *                           Single-statement reads and cancel are bounded by the driver's socket timeout (e.g.
+ *                           socketTimeout in a MariaDB URL).
  */
 @Validated
 @ConfigurationProperties("delay.store")

@@ -1,5 +1,6 @@
 package io.hourglass.store.mysql;
 
+import io.hourglass.protocol.tck.TcpProxy;
 import io.hourglass.core.error.StoreUnavailableException;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
@@ -130,6 +131,37 @@ class MariaDbMessageStoreTest extends SqlStoreContract {
         assertThat(failed.get()).as("inserts failed while the server was down").isPositive();
         List<Long> lost = acknowledged.stream().filter(id -> store().get(id).isEmpty()).toList();
         assertThat(lost).as("acknowledged but lost (of %d)", acknowledged.size()).isEmpty();
+    }
+
+    /**
+     * A transactional store call on a connection whose network went silent (a frozen database host, a partition)
+     * fails with StoreUnavailableException within {@code delay.store.transaction-timeout} (plus a grace), not after the
+     * URL's {@code socketTimeout}: the transaction timeout becomes the connection's network timeout for the length of
+     * the transaction ({@link BoundedTransactionManager}). The server-side statement timeout that Spring's query
+     * timeout turns into on MariaDB cannot help here: the server's answer never arrives.
+     */
+    @Test
+    @Timeout(120)
+    void aTransactionOnASilentConnectionFailsWithinTheTransactionTimeout() throws Exception {
+        java.util.regex.Matcher hostPort = java.util.regex.Pattern.compile("//([^/:?]+):(\\d+)/").matcher(server.url());
+        assertThat(hostPort.find()).as("host and port in %s", server.url()).isTrue();
+        try (TcpProxy relay = new TcpProxy(hostPort.group(1), Integer.parseInt(hostPort.group(2)))) {
+            String viaRelay = server.url().replace(hostPort.group(0), "//127.0.0.1:" + relay.port() + "/")
+                    + "&socketTimeout=60000";
+            try (ConfigurableApplicationContext frozen = server.startStoreAt(viaRelay,
+                    "delay.store.transaction-timeout=2s", "spring.datasource.hikari.maximum-pool-size=1")) {
+                io.hourglass.core.spi.MessageStore store = frozen.getBean(io.hourglass.core.spi.MessageStore.class);
+                store.insert(List.of(message(t0 + 1000))); // the pool's one connection is open and just used
+                relay.freeze();
+                long start = System.nanoTime();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.insert(List.of(message(t0 + 2000))))
+                        .isInstanceOf(StoreUnavailableException.class);
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertThat(millis).as("insert on a silent connection failed after (ms)")
+                        .isBetween(1_000L, 2_000L + BoundedTransactionManager.GRACE_MS + 4_000L);
+                relay.restore();
+            }
+        }
     }
 
     /**

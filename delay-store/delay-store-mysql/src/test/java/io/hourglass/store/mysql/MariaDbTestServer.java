@@ -87,6 +87,11 @@ final class MariaDbTestServer {
 
     /** The production wiring (DataSource, Flyway, MyBatis, the store's auto-configuration) on the test's database. */
     ConfigurableApplicationContext startStore(String... properties) {
+        return startStoreAt(url(), properties);
+    }
+
+    /** The production wiring on the test's database at {@code jdbcUrl} (the same database, e.g. through a relay). */
+    ConfigurableApplicationContext startStoreAt(String jdbcUrl, String... properties) {
         List<String> props = new ArrayList<>(List.of(
                 "spring.datasource.username=" + user,
                 "spring.datasource.password=" + password,
@@ -94,7 +99,7 @@ final class MariaDbTestServer {
                 "spring.datasource.hikari.transaction-isolation=TRANSACTION_READ_COMMITTED",
                 "spring.datasource.hikari.connection-timeout=10000"));
         props.addAll(List.of(properties));
-        return TestStoreApp.start(url(), props.toArray(String[]::new));
+        return TestStoreApp.start(jdbcUrl, props.toArray(String[]::new));
     }
 
     private void execute(String sql) throws SQLException {
