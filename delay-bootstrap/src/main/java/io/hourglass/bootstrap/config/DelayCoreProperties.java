@@ -37,6 +37,7 @@ import java.time.Duration;
  * @param writeBatchSize      most messages per group commit
  * @param writeQueueCapacity  submits waiting for a commit before new ones get a 503
  * @param maxQueuedBytes      message bytes waiting for a commit before new submits get a 503 (memory bound)
+ * @param maxWriteWait        a submit not taken into a commit within this gets a 503 and is never stored
  * @param lateThreshold       a fire later than this after the due time counts in {@code hourglass.messages.late}
  */
 @Validated
@@ -61,6 +62,7 @@ public record DelayCoreProperties(
         @DefaultValue("1000") @Min(1) @Max(10_000) int writeBatchSize,
         @DefaultValue("100000") @Min(1) int writeQueueCapacity,
         @NotNull @DefaultValue("128MB") DataSize maxQueuedBytes,
+        @NotNull @DefaultValue("5s") @DurationMin(millis = 10) Duration maxWriteWait,
         @DefaultValue("1") @Min(1) @Max(64) int writeThreads,
         @NotNull @DefaultValue("1s") @DurationMin(millis = 0) Duration lateThreshold) {
 
@@ -68,6 +70,6 @@ public record DelayCoreProperties(
         return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts, retryInitialBackoff,
                 retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize, maxInMemory, sweepInterval,
                 sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity,
-                Math.max(1, maxQueuedBytes.toBytes()), writeThreads, lateThreshold);
+                Math.max(1, maxQueuedBytes.toBytes()), maxWriteWait, writeThreads, lateThreshold);
     }
 }

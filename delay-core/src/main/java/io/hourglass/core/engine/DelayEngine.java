@@ -74,7 +74,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         this.preloader = new Preloader(store, timer, coordinator, settings, clock);
         this.sweeper = new Sweeper(store, timer, preloader, coordinator, settings, clock, metrics);
         this.committer = new GroupCommitter(store, settings.writeBatchSize(), settings.writeQueueCapacity(),
-                settings.maxQueuedBytes(), settings.writeThreads(), metrics,
+                settings.maxQueuedBytes(), settings.maxWriteWait(), settings.writeThreads(), metrics,
                 this::assignIds, this::afterCommit, "hourglass-writer");
         this.recorders = Executors.newFixedThreadPool(settings.fireThreads(), named("hourglass-recorder"));
         Semaphore inFlight = new Semaphore(settings.fireThreads() * 2);

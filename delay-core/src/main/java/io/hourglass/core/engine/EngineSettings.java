@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param writeQueueCapacity  submits waiting for a commit before new ones are refused (503)
  * @param maxQueuedBytes      message bytes (payload, key, headers, as held on the heap) waiting for a commit before
  *                            new submits are refused (503): bounds the queue's memory, not only its count
+ * @param maxWriteWait        a submit still waiting for its commit after this is answered 503 and never stored (the
+ *                            store is slow or frozen: the client retries with its idempotency key instead of hanging)
  * @param writeThreads        group commits in flight at once: 1 suits a store with fast commits (H2, MySQL); a store
  *                            whose insert takes several round trips (Cassandra) needs several
  * @param lateThreshold       a fire later than this after its due time counts as late
@@ -50,6 +52,7 @@ public record EngineSettings(
         int writeBatchSize,
         int writeQueueCapacity,
         long maxQueuedBytes,
+        Duration maxWriteWait,
         int writeThreads,
         Duration lateThreshold) {
 
@@ -65,6 +68,10 @@ public record EngineSettings(
         Objects.requireNonNull(sweepGrace, "sweepGrace");
         Objects.requireNonNull(claimTimeout, "claimTimeout");
         Objects.requireNonNull(lateThreshold, "lateThreshold");
+        Objects.requireNonNull(maxWriteWait, "maxWriteWait");
+        if (maxWriteWait.isNegative() || maxWriteWait.isZero()) {
+            throw new IllegalArgumentException("maxWriteWait must be > 0, was " + maxWriteWait);
+        }
         positive("maxPayloadBytes", maxPayloadBytes);
         positive("maxAttempts", maxAttempts);
         positive("preloadBatchSize", preloadBatchSize);
@@ -89,7 +96,8 @@ public record EngineSettings(
                 Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), 2000, 5_000_000,
                 Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
-                500, 4, 1000, 100_000, DEFAULT_MAX_QUEUED_BYTES, 1, Duration.ofSeconds(1));
+                500, 4, 1000, 100_000, DEFAULT_MAX_QUEUED_BYTES, Duration.ofSeconds(5), 1,
+                Duration.ofSeconds(1));
     }
 
     private static void positive(String name, int value) {
@@ -143,6 +151,7 @@ public record EngineSettings(
         private int writeBatchSize;
         private int writeQueueCapacity;
         private long maxQueuedBytes;
+        private Duration maxWriteWait;
         private int writeThreads;
         private Duration lateThreshold;
 
@@ -166,6 +175,7 @@ public record EngineSettings(
             writeBatchSize = s.writeBatchSize;
             writeQueueCapacity = s.writeQueueCapacity;
             maxQueuedBytes = s.maxQueuedBytes;
+            maxWriteWait = s.maxWriteWait;
             writeThreads = s.writeThreads;
             lateThreshold = s.lateThreshold;
         }
@@ -215,6 +225,11 @@ public record EngineSettings(
             return this;
         }
 
+        Builder maxWriteWait(Duration v) {
+            maxWriteWait = v;
+            return this;
+        }
+
         Builder minRepeatInterval(Duration v) {
             minRepeatInterval = v;
             return this;
@@ -234,7 +249,7 @@ public record EngineSettings(
             return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts,
                     retryInitialBackoff, retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize,
                     maxInMemory, sweepInterval, sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize,
-                    writeQueueCapacity, maxQueuedBytes, writeThreads, lateThreshold);
+                    writeQueueCapacity, maxQueuedBytes, maxWriteWait, writeThreads, lateThreshold);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.hourglass.core.spi.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +46,8 @@ final class GroupCommitter implements AutoCloseable {
     private final DelayMetrics metrics;
     private final long maxQueuedBytes;
     private final AtomicLong queuedBytes = new AtomicLong();
+    private final long maxWaitNanos;
+    private final Thread reaper;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
 
@@ -53,13 +56,17 @@ final class GroupCommitter implements AutoCloseable {
      *                Concurrent commits are independent: an idempotency key raced between two of them is settled like
      *                a race between two servers (the store refuses the second, which is then resolved alone).
      */
-    GroupCommitter(MessageStore store, int maxBatch, int capacity, long maxQueuedBytes, int threads, DelayMetrics metrics,
+    GroupCommitter(MessageStore store, int maxBatch, int capacity, long maxQueuedBytes, Duration maxWait, int threads,
+                   DelayMetrics metrics,
                    Function<List<NewMessage>, List<DelayMessage>> assignIds,
                    Consumer<List<DelayMessage>> afterCommit, String threadName) {
         this.store = store;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.maxQueuedBytes = maxQueuedBytes;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.reaper = new Thread(this::reap, threadName + "-reaper");
+        this.reaper.setDaemon(true);
         this.metrics = metrics;
         this.assignIds = assignIds;
         this.afterCommit = afterCommit;
@@ -72,6 +79,42 @@ final class GroupCommitter implements AutoCloseable {
 
     void start() {
         writers.forEach(Thread::start);
+        reaper.start();
+    }
+
+    /**
+     * Answers submits that waited longer than {@code max-write-wait} for a writer: 503, and never stored (they are
+     * taken out of the queue before a writer can take them). A writer stuck on a frozen store thus holds its own
+     * commit only, not every client queued behind it.
+     */
+    private void reap() {
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending head;
+                while ((head = queue.peek()) != null && expired(head, System.nanoTime())) {
+                    if (queue.remove(head)) {
+                        expire(head);
+                    }
+                }
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Write queue reaper failed; continuing", e);
+            }
+        }
+    }
+
+    private boolean expired(Pending p, long now) {
+        return now - p.enqueuedNanos > maxWaitNanos;
+    }
+
+    private void expire(Pending p) {
+        metrics.loopError("write-wait-expired");
+        p.future.completeExceptionally(new OverloadedException("Not committed within "
+                + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms (delay.core.max-write-wait): the store is slow or"
+                + " unavailable; nothing was stored, retry with the same Idempotency-Key"));
     }
 
     CompletableFuture<SubmitResult> submit(NewMessage message) {
@@ -125,7 +168,17 @@ final class GroupCommitter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                commit(batch);
+                long now = System.nanoTime();
+                batch.removeIf(p -> {
+                    if (expired(p, now)) {
+                        expire(p);
+                        return true;
+                    }
+                    return false;
+                });
+                if (!batch.isEmpty()) {
+                    commit(batch);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -322,6 +375,7 @@ final class GroupCommitter implements AutoCloseable {
     private static final class Pending {
         final NewMessage draft;
         final CompletableFuture<SubmitResult> future;
+        final long enqueuedNanos = System.nanoTime();
         final List<Pending> followers = new ArrayList<>(0);
         DelayMessage message; // set when the commit assigns slot and id
 

@@ -199,6 +199,34 @@ class EdgeHardeningTest {
         assertThat(service.submit("app", cmd(big), null).join().created()).isTrue();
     }
 
+    @Test
+    void aSubmitThatWaitsTooLongForAFrozenStoreIs503AndNeverStored() throws Exception {
+        start(EngineSettings.defaults().toBuilder().maxWriteWait(Duration.ofMillis(300)).build());
+        CompletableFuture<SubmitResult> inCommit;
+        List<CompletableFuture<SubmitResult>> queued = new ArrayList<>();
+        long refusedWithin;
+        synchronized (store) { // the writer is stuck in its commit, as on a frozen database
+            inCommit = service.submit("app", cmd("taken by the writer"), null);
+            Thread.sleep(100);
+            long start = System.nanoTime();
+            for (int i = 0; i < 5; i++) {
+                queued.add(service.submit("app", cmd("queued-" + i), "q-" + i));
+            }
+            CompletableFuture.allOf(queued.stream().map(f -> f.exceptionally(e -> null))
+                    .toArray(CompletableFuture[]::new)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            refusedWithin = (System.nanoTime() - start) / 1_000_000;
+        }
+        assertThat(queued).allSatisfy(f -> assertThat(cause(f)).isInstanceOf(OverloadedException.class)
+                .hasMessageContaining("max-write-wait"));
+        assertThat(refusedWithin).as("answered while the store is still frozen").isLessThan(3_000);
+        assertThat(inCommit.join().created()).isTrue();
+        Thread.sleep(200);
+        assertThat(store.all()).as("503 means not stored").extracting(DelayMessage::payload)
+                .containsExactly("taken by the writer");
+        // a retry with the same key after the store is back stores it once
+        assertThat(service.submit("app", cmd("queued-0"), "q-0").join().created()).isTrue();
+    }
+
     // ------------------------------------------------------------------ idempotency keys are exact
 
     @Test
