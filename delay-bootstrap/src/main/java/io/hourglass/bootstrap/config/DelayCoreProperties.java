@@ -36,7 +36,8 @@ import java.time.Duration;
  * @param fireThreads         firing batches in flight at once
  * @param writeBatchSize      most messages per group commit
  * @param writeQueueCapacity  submits waiting for a commit before new ones get a 503
- * @param maxQueuedBytes      message bytes waiting for a commit before new submits get a 503 (memory bound)
+ * @param maxQueuedBytes      message bytes waiting for a commit before new submits get a 503 (memory bound); unset:
+ *                            an eighth of the maximum heap, at most 128 MB
  * @param maxWriteWait        a submit not taken into a commit within this gets a 503 and is never stored
  * @param lateThreshold       a fire later than this after the due time counts in {@code hourglass.messages.late}
  */
@@ -61,7 +62,7 @@ public record DelayCoreProperties(
         @DefaultValue("4") @Min(1) @Max(256) int fireThreads,
         @DefaultValue("1000") @Min(1) @Max(10_000) int writeBatchSize,
         @DefaultValue("100000") @Min(1) int writeQueueCapacity,
-        @NotNull @DefaultValue("128MB") DataSize maxQueuedBytes,
+        DataSize maxQueuedBytes,
         @NotNull @DefaultValue("5s") @DurationMin(millis = 10) Duration maxWriteWait,
         @DefaultValue("1") @Min(1) @Max(64) int writeThreads,
         @NotNull @DefaultValue("1s") @DurationMin(millis = 0) Duration lateThreshold) {
@@ -70,6 +71,14 @@ public record DelayCoreProperties(
         return new EngineSettings(within, maxDelay, pastTolerance, maxPayloadBytes, maxAttempts, retryInitialBackoff,
                 retryMaxBackoff, minRepeatInterval, preloadInterval, preloadBatchSize, maxInMemory, sweepInterval,
                 sweepGrace, claimTimeout, fireBatchSize, fireThreads, writeBatchSize, writeQueueCapacity,
-                Math.max(1, maxQueuedBytes.toBytes()), maxWriteWait, writeThreads, lateThreshold);
+                queuedBytesBudget(), maxWriteWait, writeThreads, lateThreshold);
+    }
+
+    /** The configured write-queue budget, or an eighth of the maximum heap, at most 128 MB (at least 1 MB). */
+    long queuedBytesBudget() {
+        if (maxQueuedBytes != null) {
+            return Math.max(1, maxQueuedBytes.toBytes());
+        }
+        return Math.max(1024 * 1024, Math.min(EngineSettings.DEFAULT_MAX_QUEUED_BYTES, Runtime.getRuntime().maxMemory() / 8));
     }
 }

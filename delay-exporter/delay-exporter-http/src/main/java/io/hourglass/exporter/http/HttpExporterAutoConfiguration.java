@@ -96,13 +96,15 @@ public class HttpExporterAutoConfiguration {
     }
 
     /**
-     * Jackson reads request bodies within bounds: strings, nesting and numbers are limited as they stream, and a batch
-     * stops at entry 1001 rather than being built whole first.
+     * Jackson reads request bodies within bounds: strings, nesting and numbers are limited as they stream, a batch
+     * stops at entry 1001 rather than being built whole first, and a field given twice is refused.
      */
     @Bean
     @ConditionalOnClass(Jackson2ObjectMapperBuilderCustomizer.class)
     Jackson2ObjectMapperBuilderCustomizer hourglassJsonReadLimits() {
         return builder -> builder
+                // {"topic":"a","topic":"b"} is ambiguous (and trips Jackson's record binding): a 400, not a guess
+                .featuresToEnable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .deserializerByType(BatchSubmitRequest.class, new BoundedBatchDeserializer())
                 .postConfigurer(mapper -> mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                         .maxStringLength(MAX_JSON_STRING_CHARS)

@@ -29,7 +29,8 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             return;
         }
         ProblemType type = ProblemType.forStatus(status);
-        String instance = request.getDecodedRequestURI();
+        // the raw path: a request refused while its head was parsed has no decoded one yet
+        String instance = request.getDecodedRequestURI() != null ? request.getDecodedRequestURI() : rawPath(request);
         String body;
         String contextPath = request.getContextPath() == null ? "" : request.getContextPath();
         if (SeedController.isSeedPath(instance, contextPath)) {
@@ -51,6 +52,15 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             }
         } catch (IOException | IllegalStateException e) {
             // the connection is gone: nothing more to say
+        }
+    }
+
+    private static String rawPath(Request request) {
+        try {
+            String uri = request.getCoyoteRequest().requestURI().toString();
+            return uri == null || uri.isEmpty() ? null : uri;
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

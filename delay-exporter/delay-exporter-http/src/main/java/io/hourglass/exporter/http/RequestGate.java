@@ -22,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +67,7 @@ final class RequestGate implements Filter {
     private final EdgeProperties limits;
     private final AuthFailureThrottle throttle;
     private final AtomicLong inFlight = new AtomicLong();
+    private final long inFlightBudget;
 
     RequestGate(AppDirectory apps, ProblemHandler problems, ObjectMapper json, EdgeProperties limits,
                 AuthFailureThrottle throttle) {
@@ -76,6 +76,7 @@ final class RequestGate implements Filter {
         this.json = json;
         this.limits = limits;
         this.throttle = throttle;
+        this.inFlightBudget = limits.inFlightBudget();
     }
 
     /** Client addresses with failed authentications tracked now (for tests). */
@@ -184,7 +185,7 @@ final class RequestGate implements Filter {
 
     private boolean reserve(long bytes) {
         long after = inFlight.addAndGet(bytes);
-        if (after > limits.maxInFlightBytes().toBytes()) {
+        if (after > inFlightBudget) {
             inFlight.addAndGet(-bytes);
             return false;
         }
@@ -211,7 +212,7 @@ final class RequestGate implements Filter {
         private final AsyncContext async;
         private final Cap cap;
         private final ServletInputStream in;
-        private final ByteArrayOutputStream body;
+        private final BodyBuffer body;
         private final byte[] chunk = new byte[READ_CHUNK];
         private final AtomicBoolean finished = new AtomicBoolean();
         private final AtomicBoolean released = new AtomicBoolean();
@@ -226,7 +227,7 @@ final class RequestGate implements Filter {
             this.cap = cap;
             this.reserved = reserved;
             this.in = req.getInputStream();
-            this.body = new ByteArrayOutputStream((int) Math.min(Math.max(reserved, 256), cap.bytes()));
+            this.body = new BodyBuffer((int) Math.min(Math.max(reserved, 256), cap.bytes()));
         }
 
         @Override
@@ -255,7 +256,7 @@ final class RequestGate implements Filter {
         @Override
         public void onAllDataRead() {
             if (finished.compareAndSet(false, true)) {
-                req.setAttribute(BODY_ATTRIBUTE, body.toByteArray());
+                req.setAttribute(BODY_ATTRIBUTE, body.bytes());
                 async.dispatch(); // the handler runs on a container thread, with the body in memory
             }
         }
@@ -324,6 +325,35 @@ final class RequestGate implements Filter {
             } catch (IllegalStateException e) {
                 // already completed or dispatched
             }
+        }
+    }
+
+    /**
+     * A growing byte buffer that hands over its array without a copy when the body filled it exactly (a declared
+     * Content-Length), so a body is held once, not twice, while it is dispatched.
+     */
+    private static final class BodyBuffer {
+        private byte[] bytes;
+        private int size;
+
+        BodyBuffer(int initial) {
+            bytes = new byte[initial];
+        }
+
+        int size() {
+            return size;
+        }
+
+        void write(byte[] from, int offset, int length) {
+            if (size + length > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(size + length, bytes.length * 2));
+            }
+            System.arraycopy(from, offset, bytes, size, length);
+            size += length;
+        }
+
+        byte[] bytes() {
+            return size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
         }
     }
 

@@ -232,6 +232,14 @@ class EdgeLimitsTest extends ApiTestSupport {
         assertProblem(array, 400, "validation-failed");
         assertThat(fieldsOf(array)).contains("messages");
 
+        Reply twice = authed("POST", "/api/v1/messages",
+                "{\"topic\":\"demo\",\"payload\":\"p\",\"delayMs\":1000,\"topic\":\"other\"}");
+        assertProblem(twice, 400, "malformed-json");
+        Reply seedTwice = authed("POST", "/delay/sendDelayMsg",
+                "{\"topic\":\"demo\",\"message\":\"m\",\"execTime\":1,\"topic\":\"demo\"}");
+        assertThat(seedTwice.status()).isEqualTo(400);
+        assertThat(seedTwice.text("/errorCode")).isEqualTo("400001");
+
         String deep = "{\"topic\":" + "[".repeat(2_000) + "]".repeat(2_000) + "}";
         assertThat(authed("POST", "/api/v1/messages", deep).status()).isEqualTo(400);
         assertThat(storedCount()).isEqualTo(before);
