@@ -11,7 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
@@ -40,8 +42,6 @@ final class Firer implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Firer.class);
     private static final long STORE_RETRY_MILLIS = 1_000;
-    /** Marks the error of a message the emitter did not try ({@link MessageEmitter.NotAttemptedException}). */
-    private static final String NOT_ATTEMPTED = "\u0000not-attempted:";
     /** How often the messages of a disabled app are looked at again. */
     static final long HELD_RECHECK_MILLIS = 30_000;
 
@@ -178,19 +178,14 @@ final class Firer implements Runnable {
         List<Long> delivered = new ArrayList<>(claimed.size());
         List<MessageStore.Rearm> rearms = new ArrayList<>(0);
         List<MessageStore.Retry> retries = new ArrayList<>(0);
-        List<Long> dead = new ArrayList<>(0);
+        Map<String, List<Long>> deadByReason = new LinkedHashMap<>(0);
         List<MessageStore.Retry> untried = new ArrayList<>(0);
         AppStats perApp = metrics.appStats;
-        String deadError = null;
         long lateThreshold = settings.lateThreshold().toMillis();
         for (int i = 0; i < claimed.size(); i++) {
             DelayMessage m = claimed.get(i);
-            String error = await(futures.get(i), deadline);
-            if (error != null && error.startsWith(NOT_ATTEMPTED)) {
-                // never sent (another message's failure stood for it): later, and the claim is no attempt
-                untried.add(new MessageStore.Retry(m.id(), now + backoff(Math.max(1, m.attempts() - 1)),
-                        error.substring(NOT_ATTEMPTED.length())));
-            } else if (error == null) {
+            Outcome outcome = await(futures.get(i), deadline);
+            if (outcome.delivered()) {
                 long lateness = now - m.deliverAt();
                 metrics.recordLateness(lateness);
                 if (lateness > lateThreshold) {
@@ -202,12 +197,22 @@ final class Firer implements Runnable {
                 } else {
                     delivered.add(m.id());
                 }
+            } else if (outcome.cause() instanceof MessageEmitter.NotAttemptedException) {
+                // never sent, or the target as a whole was down: later, and the claim is no attempt
+                untried.add(new MessageStore.Retry(m.id(), now + backoff(Math.max(1, m.attempts() - 1)), outcome.error()));
+            } else if (outcome.cause() instanceof MessageEmitter.PermanentFailureException) {
+                perApp.dead(m.appKey());
+                deadByReason.computeIfAbsent("permanent failure: " + outcome.error(), r -> new ArrayList<>()).add(m.id());
             } else if (m.attempts() >= settings.maxAttempts()) {
                 perApp.dead(m.appKey());
-                dead.add(m.id());
-                deadError = error;
+                deadByReason.computeIfAbsent("gave up after " + settings.maxAttempts() + " attempts: " + outcome.error(),
+                        r -> new ArrayList<>()).add(m.id());
             } else {
-                retries.add(new MessageStore.Retry(m.id(), now + backoff(m.attempts()), error));
+                long wait = backoff(m.attempts());
+                if (outcome.cause() instanceof MessageEmitter.RetryAfterException later) {
+                    wait = Math.max(wait, later.retryAfterMillis());
+                }
+                retries.add(new MessageStore.Retry(m.id(), now + wait, outcome.error()));
             }
         }
         metrics.emit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -216,12 +221,14 @@ final class Firer implements Runnable {
         record(() -> store.rearm(rearms, token, done), rearms.size(), "rearm");
         record(() -> store.retryLater(retries, token, done), retries.size(), "retry");
         record(() -> store.postpone(untried, token, done), untried.size(), "untried");
-        String reason = deadError;
-        record(() -> store.markDead(dead, token, "gave up after " + settings.maxAttempts() + " attempts: " + reason, done),
-                dead.size(), "dead");
+        int deadCount = 0;
+        for (Map.Entry<String, List<Long>> d : deadByReason.entrySet()) {
+            record(() -> store.markDead(d.getValue(), token, d.getKey(), done), d.getValue().size(), "dead");
+            deadCount += d.getValue().size();
+        }
         metrics.fired.increment(delivered.size() + rearms.size());
         metrics.retried.increment(retries.size() + untried.size());
-        metrics.dead.increment(dead.size());
+        metrics.dead.increment(deadCount);
         for (MessageStore.Rearm r : rearms) {
             refile(r.id(), r.deliverAt());
         }
@@ -308,19 +315,27 @@ final class Firer implements Runnable {
         return delay <= 0 || delay > max ? max : delay;
     }
 
-    private static String await(CompletableFuture<Void> future, long deadlineNanos) {
+    /** How one emit ended: delivered, or the error (its text kept with the message) and its cause. */
+    private record Outcome(String error, Throwable cause) {
+        static final Outcome DELIVERED = new Outcome(null, null);
+
+        boolean delivered() {
+            return error == null;
+        }
+    }
+
+    private static Outcome await(CompletableFuture<Void> future, long deadlineNanos) {
         try {
             future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return null;
+            return Outcome.DELIVERED;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            String text = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            return cause instanceof MessageEmitter.NotAttemptedException ? NOT_ATTEMPTED + text : text;
+            return new Outcome(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
         } catch (TimeoutException e) {
-            return "emit not acknowledged in time";
+            return new Outcome("emit not acknowledged in time", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "interrupted";
+            return new Outcome("interrupted", e);
         }
     }
 

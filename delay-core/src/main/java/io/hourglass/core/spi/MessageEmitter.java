@@ -30,4 +30,41 @@ public interface MessageEmitter {
             super(message, cause, false, false);
         }
     }
+
+    /**
+     * The target as a whole is unreachable (no broker, the callback host down): not a failure of the message. The
+     * engine retries it with backoff without counting an attempt, so an outage of any length sends nothing DEAD.
+     */
+    class TargetUnavailableException extends NotAttemptedException {
+        public TargetUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The message itself can never be delivered (a callback answered 404, a record too large, authorization refused):
+     * the engine marks it DEAD at once, with this message as the reason, whatever attempts are left.
+     */
+    class PermanentFailureException extends RuntimeException {
+        public PermanentFailureException(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+
+    /**
+     * The target asked to be tried again no sooner than {@code retryAfterMillis} from now (HTTP {@code Retry-After}):
+     * an attempt that counts, retried at the later of the backoff and this.
+     */
+    class RetryAfterException extends RuntimeException {
+        private final long retryAfterMillis;
+
+        public RetryAfterException(String message, long retryAfterMillis, Throwable cause) {
+            super(message, cause, false, false);
+            this.retryAfterMillis = Math.max(0, retryAfterMillis);
+        }
+
+        public long retryAfterMillis() {
+            return retryAfterMillis;
+        }
+    }
 }

@@ -356,6 +356,44 @@ class EdgeHardeningTest {
         await().until(() -> batch.stream().allMatch(m -> store.get(m.id()).orElseThrow().state() == MessageState.DELIVERED));
     }
 
+    @Test
+    void anEmitterTellsPermanentFailuresRetryAfterAndOutagesApart() {
+        java.util.concurrent.atomic.AtomicBoolean targetDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        MessageEmitter classifying = (batch, now) -> batch.stream().map(m -> switch (m.payload()) {
+            case "gone" -> CompletableFuture.<Void>failedFuture(new MessageEmitter.PermanentFailureException("404", null));
+            case "busy" -> CompletableFuture.<Void>failedFuture(new MessageEmitter.RetryAfterException("429", 20_000, null));
+            default -> targetDown.get()
+                    ? CompletableFuture.<Void>failedFuture(new MessageEmitter.TargetUnavailableException("down", null))
+                    : CompletableFuture.<Void>completedFuture(null);
+        }).toList();
+        start(EngineSettings.defaults().withRetry(2, Duration.ofMillis(100), Duration.ofMillis(100)), classifying);
+        DelayMessage gone = service.submit("app", new SubmitCommand("t", null, "gone", null, 1_000L, null, null), null)
+                .join().message();
+        DelayMessage busy = service.submit("app", new SubmitCommand("t", null, "busy", null, 1_000L, null, null), null)
+                .join().message();
+        DelayMessage outage = service.submit("app", new SubmitCommand("t", null, "fine", null, 1_000L, null, null), null)
+                .join().message();
+
+        for (long t = T0 + 1_000; t < T0 + 10_000; t += 500) { // many rounds of the 100 ms backoff
+            clock.set(t);
+            await().pollDelay(Duration.ofMillis(30)).until(() -> true);
+        }
+        DelayMessage dead = store.get(gone.id()).orElseThrow();
+        assertThat(dead.state()).as("permanent: DEAD at the first attempt").isEqualTo(MessageState.DEAD);
+        assertThat(dead.attempts()).isEqualTo(1);
+        assertThat(dead.lastError()).contains("permanent failure").contains("404");
+        DelayMessage later = store.get(busy.id()).orElseThrow();
+        assertThat(later.state()).isEqualTo(MessageState.SCHEDULED);
+        assertThat(later.fireAt()).as("Retry-After wins over the 100 ms backoff").isEqualTo(T0 + 1_000 + 20_000);
+        DelayMessage waiting = store.get(outage.id()).orElseThrow();
+        assertThat(waiting.state()).as("an outage sends nothing DEAD, whatever the retries").isEqualTo(MessageState.SCHEDULED);
+        assertThat(waiting.attempts()).isZero();
+
+        targetDown.set(false);
+        clock.set(T0 + 20_000);
+        await().until(() -> store.get(outage.id()).orElseThrow().state() == MessageState.DELIVERED);
+    }
+
     // ------------------------------------------------------------------ fair preload
 
     @Test

@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 
 /** The emitter against a real KRaft broker (spring-kafka-test), records read back with a real consumer. */
 // bootstrapServersProperty: keep spring-kafka-test from leaking spring.kafka.bootstrap-servers into later test classes
-@EmbeddedKafka(kraft = true, partitions = 2, topics = {"layout", "null-key", "bulk", "mixed"},
+@EmbeddedKafka(kraft = true, partitions = 2, topics = {"layout", "null-key", "bulk", "mixed", "tenant-a"},
+        brokerProperties = "auto.create.topics.enable=false", // a topic nobody created stays missing
         bootstrapServersProperty = "hourglass.test.kafka.brokers")
 class KafkaMessageEmitterTest {
 
@@ -139,6 +140,27 @@ class KafkaMessageEmitterTest {
                 .hasCauseInstanceOf(RecordTooLargeException.class);
         assertThat(readAll(brokers, "mixed", 2, WAIT)).extracting(r -> utf8(r.value()))
                 .containsExactlyInAnyOrder("small-1", "small-2");
+    }
+
+    @Test
+    @Timeout(60)
+    void oneTenantsMissingTopicFailsOnlyItsOwnMessagesNotTheOthersOfTheBatch() throws Exception {
+        KafkaMessageEmitter emitter = newEmitter(brokers, Map.of("max-block", "1s"));
+        List<DelayMessage> batch = List.of(
+                message("tenant-a", "a", "before", Map.of(), 1L),
+                message("no-such-topic", "b", "lost-cause", Map.of(), 1L),
+                message("tenant-a", "c", "after", Map.of(), 1L),
+                message("no-such-topic", "d", "lost-cause-2", Map.of(), 1L));
+
+        List<CompletableFuture<Void>> futures = emitter.emit(batch, 10L);
+
+        futures.get(0).get();
+        futures.get(2).get();
+        assertThat(causeOf(futures.get(1))).isInstanceOf(TimeoutException.class);
+        assertThat(causeOf(futures.get(3))).as("not tried again: the engine retries it without counting an attempt")
+                .isInstanceOf(io.hourglass.core.spi.MessageEmitter.NotAttemptedException.class);
+        assertThat(readAll(brokers, "tenant-a", 2, WAIT)).extracting(r -> utf8(r.value()))
+                .containsExactlyInAnyOrder("before", "after");
     }
 
     @Test
