@@ -199,7 +199,7 @@ final class Firer implements Runnable {
                 }
             } else if (outcome.cause() instanceof MessageEmitter.NotAttemptedException) {
                 // never sent, or the target as a whole was down: later, and the claim is no attempt
-                untried.add(new MessageStore.Retry(m.id(), now + backoff(Math.max(1, m.attempts() - 1)), outcome.error()));
+                untried.add(new MessageStore.Retry(m.id(), now + outageBackoff(m, now), outcome.error()));
             } else if (outcome.cause() instanceof MessageEmitter.PermanentFailureException) {
                 perApp.dead(m.appKey());
                 deadByReason.computeIfAbsent("permanent failure: " + outcome.error(), r -> new ArrayList<>()).add(m.id());
@@ -305,6 +305,17 @@ final class Firer implements Runnable {
             next = m.deliverAt() + ((now - m.deliverAt()) / interval + 1) * interval;
         }
         return next;
+    }
+
+    /**
+     * The wait before retrying a message that spent no attempt (an outage): attempts do not grow, so the wait grows
+     * with the time the message is overdue instead — half of it, between the initial and the maximum backoff.
+     */
+    long outageBackoff(DelayMessage m, long now) {
+        long initial = settings.retryInitialBackoff().toMillis();
+        long max = settings.retryMaxBackoff().toMillis();
+        long overdue = Math.max(0, now - m.deliverAt());
+        return Math.min(max, Math.max(initial, overdue / 2));
     }
 
     long backoff(int attempts) {

@@ -7,6 +7,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
@@ -80,6 +84,7 @@ public final class KafkaMessageEmitter implements MessageEmitter, AutoCloseable 
         List<CompletableFuture<Void>> futures = new ArrayList<>(messages.size());
         Throwable fatal = closed.get() ? new IllegalStateException("Kafka emitter is closed") : null;
         Set<String> timedOutTopics = null;
+        List<Integer> timedOutAt = null;
         Throwable topicTimeout = null;
         for (DelayMessage message : messages) {
             if (fatal != null) {
@@ -95,17 +100,28 @@ public final class KafkaMessageEmitter implements MessageEmitter, AutoCloseable 
             } catch (Throwable t) {
                 rethrowIfFatalToJvm(t);
                 Throwable cause = unwrap(t);
-                futures.add(CompletableFuture.failedFuture(cause));
-                switch (classify(cause)) {
+                Scope scope = classify(cause);
+                futures.add(CompletableFuture.failedFuture(switch (scope) {
+                    case RECORD -> asRecordFailure(cause);
+                    case TOPIC -> cause;
+                    case BATCH -> clusterDown(cause) ? unavailable(cause) : cause;
+                }));
+                switch (scope) {
                     case RECORD -> log.debug("Kafka send failed for one record", cause);
                     case TOPIC -> {
                         if (timedOutTopics == null) {
                             timedOutTopics = new HashSet<>();
+                            timedOutAt = new ArrayList<>();
                         }
                         timedOutTopics.add(message.topic());
+                        timedOutAt.add(futures.size() - 1);
                         topicTimeout = cause;
                         if (timedOutTopics.size() > 1) {
                             fatal = cause;
+                            // two topics without metadata: the cluster is unreachable, not those topics broken
+                            for (int at : timedOutAt) {
+                                futures.set(at, CompletableFuture.failedFuture(unavailable(cause)));
+                            }
                         }
                     }
                     case BATCH -> fatal = cause;
@@ -122,10 +138,46 @@ public final class KafkaMessageEmitter implements MessageEmitter, AutoCloseable 
             if (error == null) {
                 result.complete(null);
             } else {
-                result.completeExceptionally(unwrap(error));
+                result.completeExceptionally(asyncFailure(unwrap(error)));
             }
         });
         return result;
+    }
+
+    /**
+     * What a failed send means for the message (issue 11: a broker outage is not a message failure):
+     * <ul>
+     *   <li>a retriable error after the record was queued (delivery timeout, network, no leader, not enough
+     *       replicas): the cluster did not take it, whatever the record — the target is unavailable, no attempt
+     *       spent;</li>
+     *   <li>the record itself is refused (too large, invalid topic, not serializable): a permanent failure;</li>
+     *   <li>anything else (authorization, an unknown error): an attempt that counts.</li>
+     * </ul>
+     */
+    static Throwable asyncFailure(Throwable cause) {
+        if (cause instanceof RetriableException) {
+            return unavailable(cause);
+        }
+        return asRecordFailure(cause);
+    }
+
+    private static Throwable asRecordFailure(Throwable cause) {
+        if (cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException
+                || cause instanceof InvalidTopicException || cause instanceof SerializationException) {
+            return new MessageEmitter.PermanentFailureException(cause.getClass().getSimpleName() + ": "
+                    + cause.getMessage(), cause);
+        }
+        return cause;
+    }
+
+    /** A synchronous failure that stands for the whole cluster: no metadata in time, or the buffer full. */
+    private static boolean clusterDown(Throwable cause) {
+        return cause instanceof TimeoutException;
+    }
+
+    private static MessageEmitter.TargetUnavailableException unavailable(Throwable cause) {
+        return new MessageEmitter.TargetUnavailableException("Kafka unavailable: " + cause.getClass().getSimpleName()
+                + ": " + cause.getMessage(), cause);
     }
 
     /** The producer's configuration (for diagnostics and tests). */

@@ -136,7 +136,8 @@ class KafkaMessageEmitterTest {
 
         futures.get(0).get();
         futures.get(2).get();
-        assertThatThrownBy(() -> futures.get(1).get()).isInstanceOf(ExecutionException.class)
+        assertThat(causeOf(futures.get(1))).as("the record itself is refused: permanent, DEAD at once")
+                .isInstanceOf(io.hourglass.core.spi.MessageEmitter.PermanentFailureException.class)
                 .hasCauseInstanceOf(RecordTooLargeException.class);
         assertThat(readAll(brokers, "mixed", 2, WAIT)).extracting(r -> utf8(r.value()))
                 .containsExactlyInAnyOrder("small-1", "small-2");
@@ -177,15 +178,34 @@ class KafkaMessageEmitterTest {
         List<CompletableFuture<Void>> futures = emitter.emit(batch, 2L);
 
         assertThat(futures).hasSize(batch.size());
-        // two metadata timeouts (t1, then t2) prove the cluster unreachable; the rest is failed without trying
+        // two metadata timeouts (t1, then t2) prove the cluster unreachable; the rest is failed without trying, and
+        // none of it is a failure of a message: an outage spends no attempt (issue 11)
         await().atMost(Duration.ofSeconds(5)).until(() -> futures.stream().allMatch(CompletableFuture::isDone));
         assertThat(futures).allMatch(CompletableFuture::isCompletedExceptionally);
-        assertThat(causeOf(futures.get(0))).isInstanceOf(TimeoutException.class);
+        assertThat(causeOf(futures.get(0))).isInstanceOf(io.hourglass.core.spi.MessageEmitter.TargetUnavailableException.class)
+                .hasCauseInstanceOf(TimeoutException.class);
         assertThat(causeOf(futures.get(1))).isInstanceOf(KafkaMessageEmitter.SkippedSendException.class)
                 .hasCauseInstanceOf(TimeoutException.class);
-        assertThat(causeOf(futures.get(2))).isInstanceOf(TimeoutException.class);
+        assertThat(causeOf(futures.get(2))).isInstanceOf(io.hourglass.core.spi.MessageEmitter.TargetUnavailableException.class);
+        assertThat(futures).allSatisfy(f -> assertThat(causeOf(f))
+                .isInstanceOf(io.hourglass.core.spi.MessageEmitter.NotAttemptedException.class));
         assertThat(futures.subList(3, futures.size())).allSatisfy(f ->
                 assertThat(causeOf(f)).isInstanceOf(KafkaMessageEmitter.SkippedSendException.class));
+    }
+
+    @Test
+    void retriableErrorsAfterTheRecordWasQueuedAreAnOutageNotAMessageFailure() {
+        assertThat(KafkaMessageEmitter.asyncFailure(new org.apache.kafka.common.errors.NetworkException("gone")))
+                .isInstanceOf(io.hourglass.core.spi.MessageEmitter.TargetUnavailableException.class);
+        assertThat(KafkaMessageEmitter.asyncFailure(new TimeoutException("delivery timeout")))
+                .isInstanceOf(io.hourglass.core.spi.MessageEmitter.TargetUnavailableException.class);
+        assertThat(KafkaMessageEmitter.asyncFailure(new org.apache.kafka.common.errors.NotEnoughReplicasException("isr")))
+                .isInstanceOf(io.hourglass.core.spi.MessageEmitter.TargetUnavailableException.class);
+        assertThat(KafkaMessageEmitter.asyncFailure(new RecordTooLargeException("big")))
+                .isInstanceOf(io.hourglass.core.spi.MessageEmitter.PermanentFailureException.class);
+        assertThat(KafkaMessageEmitter.asyncFailure(new org.apache.kafka.common.errors.TopicAuthorizationException("no")))
+                .as("authorization counts as an attempt").isInstanceOf(
+                        org.apache.kafka.common.errors.TopicAuthorizationException.class);
     }
 
     @Test
