@@ -12,6 +12,8 @@ import io.hourglass.core.spi.AppStore;
 import io.hourglass.core.cluster.ClusterSettings;
 import io.hourglass.core.spi.Coordinator;
 import io.hourglass.core.spi.MessageEmitter;
+import io.hourglass.message.http.CallbackTargets;
+import io.hourglass.message.http.HttpCallbackEmitter;
 import io.hourglass.core.spi.MessageStore;
 import io.hourglass.core.spi.PeerClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -70,12 +72,14 @@ public class HourglassCoreConfiguration {
     }
 
     @Bean
-    DelayEngine delayEngine(ObjectProvider<MessageStore> store, ObjectProvider<MessageEmitter> emitter,
+    DelayEngine delayEngine(ObjectProvider<MessageStore> store, ObjectProvider<MessageEmitter> emitters,
+                            ObjectProvider<HttpCallbackEmitter> callbacks, ObjectProvider<CallbackTargets> targets,
                             ObjectProvider<Coordinator> coordinator, DelayClock clock, DelayCoreProperties core,
                             ProtocolProperties protocol, Environment env, MeterRegistry registry) {
         return new DelayEngine(
                 required(store, "MessageStore", "delay.store.type", env.getProperty("delay.store.type", "mysql")),
-                required(emitter, "MessageEmitter", "delay.message.type", env.getProperty("delay.message.type", "kafka")),
+                EmitterSelection.choose(emitters.orderedStream().toList(), callbacks.getIfAvailable(),
+                        targets.getIfAvailable(), env.getProperty("delay.message.type", "kafka")),
                 required(coordinator, "Coordinator", "delay.protocol.type", protocol.type().name().toLowerCase()),
                 clock, core.toSettings(), registry);
     }

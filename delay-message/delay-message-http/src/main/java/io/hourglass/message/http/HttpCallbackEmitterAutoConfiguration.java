@@ -1,0 +1,63 @@
+package io.hourglass.message.http;
+
+import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.spi.MessageEmitter;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The HTTP callback emitter: on when {@code delay.message.http.enabled=true} (beside Kafka: topics with a callback
+ * target deliver through it) or {@code delay.message.type=http} (every topic by callback; off by default).
+ *
+ * <p>It creates an {@link HttpCallbackEmitter} bean <em>next to</em> whatever {@link MessageEmitter} the server
+ * selected with {@code delay.message.type} (it does not back off for one): routing topics to Kafka or to callbacks is
+ * the server's job. Each lookup ({@link AllowedHosts}, {@link SigningSecrets}, {@link CallbackTargets}) and the
+ * emitter itself back off when the application declares its own bean of that type, so the admin API can supply
+ * targets, secrets and allowed hosts from its store. The properties-backed targets are checked at start (see
+ * {@link PropertiesCallbackTargets}): a refused target fails the start, naming its key.
+ */
+@AutoConfiguration
+@ConditionalOnClass(MessageEmitter.class)
+@ConditionalOnExpression("${delay.message.http.enabled:false} or '${delay.message.type:kafka}'.trim().equalsIgnoreCase('http')")
+@EnableConfigurationProperties(HttpCallbackProperties.class)
+public class HttpCallbackEmitterAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(AllowedHosts.class)
+    public PropertiesAllowedHosts httpCallbackAllowedHosts(HttpCallbackProperties properties) {
+        return new PropertiesAllowedHosts(properties);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(SigningSecrets.class)
+    public PropertiesSigningSecrets httpCallbackSigningSecrets(HttpCallbackProperties properties) {
+        return new PropertiesSigningSecrets(properties);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public CallbackTargetGuard httpCallbackTargetGuard(AllowedHosts allowedHosts) {
+        return new CallbackTargetGuard(allowedHosts);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(CallbackTargets.class)
+    public PropertiesCallbackTargets httpCallbackTargets(HttpCallbackProperties properties, CallbackTargetGuard guard,
+                                                         SigningSecrets secrets) {
+        return new PropertiesCallbackTargets(properties, guard, secrets);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public HttpCallbackEmitter httpCallbackEmitter(HttpCallbackProperties properties, CallbackTargets targets,
+                                                   SigningSecrets secrets, CallbackTargetGuard guard,
+                                                   ObjectProvider<DelayClock> clock) {
+        return new HttpCallbackEmitter(targets, secrets, guard, clock.getIfAvailable(DelayClock::system),
+                properties.connectTimeout(), properties.maxConcurrentPerHost());
+    }
+}
