@@ -61,6 +61,12 @@ public final class KafkaMessageEmitter implements MessageEmitter, AutoCloseable 
 
     private static final Logger log = LoggerFactory.getLogger(KafkaMessageEmitter.class);
 
+    /**
+     * Topics that took a record since start: a metadata timeout for one of them means the cluster is unreachable (an
+     * outage, no attempt spent); for a topic never seen it may be the topic that is missing (an attempt that counts).
+     * Bounded by the topics the apps are allowed.
+     */
+    private final Set<String> deliveredTopics = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ProducerFactory<byte[], byte[]> producerFactory;
     private final KafkaTemplate<byte[], byte[]> template;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -103,7 +109,8 @@ public final class KafkaMessageEmitter implements MessageEmitter, AutoCloseable 
                 Scope scope = classify(cause);
                 futures.add(CompletableFuture.failedFuture(switch (scope) {
                     case RECORD -> asRecordFailure(cause);
-                    case TOPIC -> cause;
+                    // no metadata in time for a topic that took records before: the cluster, not the topic
+                    case TOPIC -> deliveredTopics.contains(message.topic()) ? unavailable(cause) : cause;
                     case BATCH -> clusterDown(cause) ? unavailable(cause) : cause;
                 }));
                 switch (scope) {
@@ -136,6 +143,7 @@ public final class KafkaMessageEmitter implements MessageEmitter, AutoCloseable 
         CompletableFuture<Void> result = new CompletableFuture<>();
         template.send(record).whenComplete((sendResult, error) -> {
             if (error == null) {
+                deliveredTopics.add(message.topic());
                 result.complete(null);
             } else {
                 result.completeExceptionally(asyncFailure(unwrap(error)));
