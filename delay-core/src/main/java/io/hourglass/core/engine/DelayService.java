@@ -121,18 +121,15 @@ public final class DelayService {
      * Quotas hold for the batch as a whole: a disabled app, or a batch that would take the app over a quota, is
      * refused at once and nothing of it is stored.
      *
+     * @throws io.hourglass.core.error.ValidationException   when the idempotency key is malformed: a fault of the
+     *                                                        request, not of an entry, so nothing of it is stored
      * @throws io.hourglass.core.error.AppDisabledException   when the app is disabled
      * @throws io.hourglass.core.error.QuotaExceededException when the batch is over one of the app's quotas
      */
     public List<CompletableFuture<SubmitResult>> submitAll(String appKey, List<SubmitCommand> commands, String idempotencyKey) {
+        validator.validateIdempotencyKey(idempotencyKey); // the client's key, one for the whole request; the entry suffix is ours
         quotas.check(apps.requireEnabled(appKey), commands);
         List<CompletableFuture<SubmitResult>> results = new ArrayList<>(commands.size());
-        try {
-            validator.validateIdempotencyKey(idempotencyKey); // the client's key; the entry suffix is ours
-        } catch (DelayException e) {
-            commands.forEach(c -> results.add(CompletableFuture.failedFuture(e)));
-            return results;
-        }
         for (int i = 0; i < commands.size(); i++) {
             results.add(submitValidKey(appKey, commands.get(i), idempotencyKey == null ? null : batchEntryKey(idempotencyKey, i)));
         }

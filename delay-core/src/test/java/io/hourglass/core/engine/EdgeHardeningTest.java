@@ -283,6 +283,18 @@ class EdgeHardeningTest {
         assertThat(store.all()).hasSize(3);
     }
 
+    @Test
+    void badInputChangesNothing_aMalformedBatchIdempotencyKeyRefusesTheWholeBatch() {
+        start();
+        List<SubmitCommand> batch = List.of(cmd("e0"), cmd("e1"));
+        for (String bad : List.of("", " ", "x".repeat(129), "a\u0001b")) {
+            assertThatThrownBy(() -> service.submitAll("app", batch, bad))
+                    .as("key '%s' belongs to the request, not to an entry", bad)
+                    .isInstanceOf(ValidationException.class);
+        }
+        assertThat(store.all()).isEmpty();
+    }
+
     // ------------------------------------------------------------------ disabled apps
 
     @Test
