@@ -159,16 +159,7 @@ final class HostileServer {
 
     /** {@code /actuator/health} answered UP within {@code within}. */
     boolean healthyWithin(Duration within) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(process.baseUrl() + "/actuator/health"))
-                    .timeout(within).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 && r.body().contains("\"UP\"");
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return process.healthyWithin(within);
     }
 
     /** The live heap: used bytes right after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}). */

@@ -132,9 +132,14 @@ final class ServerProcess implements AutoCloseable {
         if (!process.isAlive()) {
             throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + workDir.resolve("server.log"));
         }
+        return healthyWithin(Duration.ofSeconds(2));
+    }
+
+    /** {@code /actuator/health} answered UP within {@code within} (the process may be gone: then false). */
+    boolean healthyWithin(Duration within) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(within).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 && r.body().contains("\"UP\"");
         } catch (IOException e) {
             return false;
@@ -174,6 +179,25 @@ final class ServerProcess implements AutoCloseable {
             if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
+        }
+        keepLog();
+    }
+
+    /**
+     * Copies the server's log to {@code target/it-logs/} (the working directory is a {@code @TempDir} that JUnit
+     * deletes): after a failed run, the log of every server the test started is still there to read.
+     */
+    private void keepLog() {
+        if (process == null || !Files.exists(logFile())) {
+            return;
+        }
+        try {
+            Path dir = Path.of(System.getProperty("hourglass.it-logs", "target/it-logs"));
+            Files.createDirectories(dir);
+            Files.copy(logFile(), dir.resolve(java.time.LocalTime.now().toString().replace(':', '-') + "-port"
+                    + httpPort + "-pid" + process.pid() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // a convenience for whoever reads a failure; never a reason to fail the test
         }
     }
 
