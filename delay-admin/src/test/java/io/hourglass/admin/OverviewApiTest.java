@@ -38,11 +38,12 @@ class OverviewApiTest extends AdminApiTestSupport {
     void pendingIsCountedByDueHorizonPerAppAndTopic() throws Exception {
         String app = "ov-" + UUID.randomUUID().toString().substring(0, 6);
         directory.ensureApp(app, "s", Set.of("t1", "t2"));
-        long[] delays = {1_000, 30 * 60_000L, 2 * 3_600_000L, 2 * 86_400_000L, 3 * 86_400_000L};
+        // due well after the clock advance below, so the engine cannot fire any of them before they are counted
+        long[] delays = {30_000, 30 * 60_000L, 2 * 3_600_000L, 2 * 86_400_000L, 3 * 86_400_000L};
         for (long d : delays) {
             service.submit(app, new SubmitCommand("t1", null, "p", Map.of(), d, null, null), null).join();
         }
-        service.submit(app, new SubmitCommand("t2", null, "p", Map.of(), 1_000L, null, null), null).join();
+        service.submit(app, new SubmitCommand("t2", null, "p", Map.of(), 30_000L, null, null), null).join();
         clock.advance(OverviewService.COUNT_CACHE_SECONDS * 1000L + 1); // past the count cache
 
         JsonNode pending = read("/admin/api/v1/overview").get("pending");
