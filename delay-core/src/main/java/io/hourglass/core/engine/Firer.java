@@ -216,6 +216,11 @@ final class Firer implements Runnable {
             }
         }
         metrics.emit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        if (!retries.isEmpty()) {
+            // one line per batch, not per message: the operator sees why attempts are spent
+            log.warn("[node={}] {} of {} emits failed and will be retried (an attempt spent), e.g. message {}: {}",
+                    coordinator.nodeId(), retries.size(), claimed.size(), retries.get(0).id(), retries.get(0).error());
+        }
         long done = clock.now();
         record(() -> store.markDelivered(delivered, token, done), delivered.size(), "delivered");
         record(() -> store.rearm(rearms, token, done), rearms.size(), "rearm");

@@ -3,6 +3,7 @@ package io.hourglass.message.kafka;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.spi.MessageEmitter;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -22,6 +23,7 @@ import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.support.ProducerListener;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +32,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Emits fired messages as Kafka records through a Spring Kafka {@link KafkaTemplate}.
@@ -54,6 +58,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>anything else (buffer full, producer closed or broken, authentication, interrupt): the rest fails.</li>
  * </ul>
  *
+ * <p>Every future completes, also when the producer does not: an idempotent producer that lost its broker waits for a
+ * new producer id and, while it waits, does not expire queued records at {@code delivery.timeout.ms} (the Kafka
+ * client's sender loop never reaches its expiry step). So each batch of futures is guarded: what is still pending
+ * {@code delivery.timeout.ms} + 1 s after the send fails as an outage ({@link MessageEmitter.TargetUnavailableException},
+ * no attempt spent), and the emitter counts as <em>stalled</em>: further sends fail at once the same way, without
+ * queueing another copy in the producer, until the producer completes any record (it is alive again) or one guard
+ * period passed (then one batch goes through as a probe). The records queued before the stall are still sent when
+ * the broker returns: a message may then arrive twice, which at-least-once delivery allows.
+ *
  * <p>Threading: thread-safe, one shared producer. The futures complete on the producer's I/O thread: callers must
  * not block in dependent stages (use the {@code *Async} variants with their own executor).
  */
@@ -70,12 +83,26 @@ public final class KafkaMessageEmitter implements MessageEmitter, AutoCloseable 
     private final ProducerFactory<byte[], byte[]> producerFactory;
     private final KafkaTemplate<byte[], byte[]> template;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** How long after a send a pending future is failed by the guard (see the class comment). */
+    private final long ackGuardMillis;
+    /** When the guard last fired with no record completed by the producer since; 0 = not stalled. */
+    private final AtomicLong stalledSince = new AtomicLong();
 
     /**
      * @param producerFactory a factory configured for {@code acks=all} and idempotence, with byte-array
      *                        serializers; this emitter owns it and destroys it on {@link #close()}
      */
     public KafkaMessageEmitter(ProducerFactory<byte[], byte[]> producerFactory) {
+        this(producerFactory, Duration.ofMillis(deliveryTimeoutMillis(producerFactory.getConfigurationProperties())
+                + ACK_GUARD_SLACK_MILLIS));
+    }
+
+    /**
+     * @param ackGuard how long a send may stay unacknowledged before its future fails as an outage (the producer's
+     *                 delivery timeout plus a little; see the class comment)
+     */
+    public KafkaMessageEmitter(ProducerFactory<byte[], byte[]> producerFactory, Duration ackGuard) {
+        this.ackGuardMillis = ackGuard.toMillis();
         this.producerFactory = producerFactory;
         this.template = new KafkaTemplate<>(producerFactory);
         this.template.setMicrometerEnabled(false);
@@ -85,10 +112,26 @@ public final class KafkaMessageEmitter implements MessageEmitter, AutoCloseable 
         });
     }
 
+    private static final long ACK_GUARD_SLACK_MILLIS = 1_000;
+    private static final long KAFKA_DEFAULT_DELIVERY_TIMEOUT_MILLIS = 120_000;
+
+    static long deliveryTimeoutMillis(Map<String, Object> config) {
+        Object value = config.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
+        return value == null ? KAFKA_DEFAULT_DELIVERY_TIMEOUT_MILLIS : Long.parseLong(value.toString());
+    }
+
     @Override
     public List<CompletableFuture<Void>> emit(List<DelayMessage> messages, long now) {
         List<CompletableFuture<Void>> futures = new ArrayList<>(messages.size());
         Throwable fatal = closed.get() ? new IllegalStateException("Kafka emitter is closed") : null;
+        if (fatal == null && stalled()) {
+            fatal = new TimeoutException("the Kafka producer acknowledged nothing for " + ackGuardMillis
+                    + " ms (delivery timeout + 1 s); sends pause until it does");
+            for (int i = 0; i < messages.size(); i++) {
+                futures.add(CompletableFuture.failedFuture(unavailable(fatal)));
+            }
+            return futures;
+        }
         Set<String> timedOutTopics = null;
         List<Integer> timedOutAt = null;
         Throwable topicTimeout = null;
@@ -135,13 +178,57 @@ public final class KafkaMessageEmitter implements MessageEmitter, AutoCloseable 
                 }
             }
         }
+        guard(futures);
         return futures;
+    }
+
+    /** Stalled now? After one guard period stalled, lets this batch through as a probe (and restarts the period). */
+    private boolean stalled() {
+        long since = stalledSince.get();
+        if (since == 0) {
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        return now - since < ackGuardMillis || !stalledSince.compareAndSet(since, now);
+    }
+
+    /** Fails what of {@code futures} is still pending one guard period from now: see the class comment. */
+    private void guard(List<CompletableFuture<Void>> futures) {
+        List<CompletableFuture<Void>> pending = new ArrayList<>(futures.size());
+        for (CompletableFuture<Void> f : futures) {
+            if (!f.isDone()) {
+                pending.add(f);
+            }
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        CompletableFuture.delayedExecutor(ackGuardMillis, TimeUnit.MILLISECONDS).execute(() -> {
+            TimeoutException late = null;
+            for (CompletableFuture<Void> f : pending) {
+                if (!f.isDone()) {
+                    if (late == null) {
+                        late = new TimeoutException("no acknowledgement from Kafka within " + ackGuardMillis
+                                + " ms (delivery timeout + 1 s): the producer is waiting for the cluster");
+                    }
+                    f.completeExceptionally(unavailable(late));
+                }
+            }
+            if (late != null) {
+                stalledSince.compareAndSet(0, System.currentTimeMillis());
+                log.warn("Kafka acknowledged none of {} records within {} ms; sends pause until the producer "
+                        + "completes a record", pending.size(), ackGuardMillis);
+            }
+        });
     }
 
     private CompletableFuture<Void> send(DelayMessage message, long now) {
         ProducerRecord<byte[], byte[]> record = toRecord(message, now);
         CompletableFuture<Void> result = new CompletableFuture<>();
         template.send(record).whenComplete((sendResult, error) -> {
+            if (error == null || !(unwrap(error) instanceof TimeoutException)) {
+                stalledSince.set(0); // the broker answered about a record: the producer is alive
+            }
             if (error == null) {
                 deliveredTopics.add(message.topic());
                 result.complete(null);
