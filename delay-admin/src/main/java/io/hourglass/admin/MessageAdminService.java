@@ -1,16 +1,19 @@
 package io.hourglass.admin;
 
 import io.hourglass.core.engine.DelayService;
+import io.hourglass.core.engine.RedriveCommand;
 import io.hourglass.core.engine.RescheduleCommand;
 import io.hourglass.core.error.DelayException;
 import io.hourglass.core.error.InvalidStateException;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
+import io.hourglass.core.model.MessageState;
 import io.hourglass.core.spi.MessageStore;
 import io.hourglass.core.spi.MessageStore.MessagePage;
 import io.hourglass.core.spi.MessageStore.MessageQuery;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The operators' view of messages: search (one page at a time, never everything), detail, and the actions cancel,
@@ -76,26 +79,50 @@ public final class MessageAdminService {
         return MessageView.of(after, true);
     }
 
+    /** Redrive: a DEAD message scheduled again now, its attempts back to 0 (the app API's redrive). */
+    public MessageView redrive(String actor, String id) {
+        DelayMessage m = find(id);
+        DelayMessage after = service.redrive(m.appKey(), id, RedriveCommand.NOW);
+        audit.record(actor, "message.redrive", id, summary(m), summary(after));
+        return MessageView.of(after, true);
+    }
+
     /**
      * Cancels every SCHEDULED message that matches, in a background job. A message that starts firing meanwhile is
      * counted as failed (it could not be cancelled), never emitted after a cancel that succeeded.
      */
     public AdminJobs.Job bulkCancel(String actor, MessageQuery filter) {
-        if (filter.state() != io.hourglass.core.model.MessageState.SCHEDULED) {
-            throw AdminException.invalid("state", "bulk cancel acts on SCHEDULED messages");
+        return bulk("bulk-cancel", MessageState.SCHEDULED, actor, filter,
+                m -> service.cancel(m.appKey(), MessageIds.format(m.id())));
+    }
+
+    /**
+     * Redrives every DEAD message that matches, in a background job: each is scheduled again now with its attempts
+     * back to 0. A message that is no longer DEAD (redriven meanwhile) is counted as failed and left alone.
+     */
+    public AdminJobs.Job bulkRedrive(String actor, MessageQuery filter) {
+        return bulk("bulk-redrive", MessageState.DEAD, actor, filter,
+                m -> service.redrive(m.appKey(), MessageIds.format(m.id()), RedriveCommand.NOW));
+    }
+
+    /** One action on every message of {@code state} that matches, page by page, as an audited background job. */
+    private AdminJobs.Job bulk(String kind, MessageState state, String actor, MessageQuery filter,
+                               Consumer<DelayMessage> action) {
+        if (filter.state() != state) {
+            throw AdminException.invalid("state", kind.replace('-', ' ') + " acts on " + state + " messages");
         }
-        audit.record(actor, "message.bulk-cancel", filter.appKey() == null ? "*" : filter.appKey(), null, filter);
-        return jobs.submit("bulk-cancel", actor, filter, job -> {
+        audit.record(actor, "message." + kind, filter.appKey() == null ? "*" : filter.appKey(), null, filter);
+        return jobs.submit(kind, actor, filter, job -> {
             String cursor = null;
             do {
                 MessagePage page = store.search(filter, cursor, BULK_PAGE);
                 job.matched(page.messages().size());
                 for (DelayMessage m : page.messages()) {
                     try {
-                        service.cancel(m.appKey(), MessageIds.format(m.id()));
+                        action.accept(m);
                         job.done(1);
                     } catch (InvalidStateException e) {
-                        job.failed(1); // fired or firing meanwhile
+                        job.failed(1); // its state changed meanwhile
                     } catch (DelayException e) {
                         job.failed(1);
                     }

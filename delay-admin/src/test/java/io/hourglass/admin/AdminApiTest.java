@@ -10,6 +10,8 @@ import io.hourglass.core.error.AppDisabledException;
 import io.hourglass.core.error.AuthenticationException;
 import io.hourglass.core.error.QuotaExceededException;
 import io.hourglass.core.model.AdminRole;
+import io.hourglass.core.model.MessageIds;
+import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageState;
 import io.hourglass.core.testing.InMemoryMessageStore;
 import io.hourglass.core.testing.RecordingEmitter;
@@ -346,6 +348,49 @@ class AdminApiTest extends AdminApiTestSupport {
         assertThat(detail.get("payload").asText()).isEqualTo("p3");
         call(get("/admin/api/v1/messages/0000"), AdminRole.VIEWER, 404);
         call(get("/admin/api/v1/messages").param("state", "NOPE"), AdminRole.VIEWER, 400);
+    }
+
+    @Test
+    @Timeout(30)
+    void operatorsRedriveDeadMessagesOneByOneAndByFilterInATrackedJob() throws Exception {
+        String key = key();
+        newApp(key);
+        call(put("/admin/api/v1/apps/" + key + "/topics/orders"), AdminRole.OPERATOR, 200);
+        List<Long> dead = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            dead.add(deadMessage(key));
+        }
+        long alive = service.submit(key, cmd(), null).join().message().id();
+
+        JsonNode one = call(post("/admin/api/v1/messages/" + MessageIds.format(dead.get(0)) + "/redrive"),
+                AdminRole.OPERATOR, 200);
+        assertThat(one.get("state").asText()).isEqualTo("SCHEDULED");
+        assertThat(one.get("attempts").asInt()).isZero();
+        call(post("/admin/api/v1/messages/" + MessageIds.format(alive) + "/redrive"), AdminRole.OPERATOR, 409);
+        call(body(post("/admin/api/v1/messages/bulk-redrive"), Map.of()), AdminRole.OPERATOR, 400);
+
+        JsonNode job = call(body(post("/admin/api/v1/messages/bulk-redrive"), Map.of("appKey", key)),
+                AdminRole.OPERATOR, 202);
+        String id = job.get("id").asText();
+        await().until(() -> call(get("/admin/api/v1/jobs/" + id), AdminRole.VIEWER, 200).get("state").asText(),
+                st -> st.equals("SUCCEEDED"));
+        JsonNode done = call(get("/admin/api/v1/jobs/" + id), AdminRole.VIEWER, 200);
+        assertThat(done.get("done").asLong()).as("the 4 still DEAD").isEqualTo(4);
+        // redriven "now": the engine fires each of them again
+        await().untilAsserted(() -> assertThat(emitter.emittedIds()).containsAll(dead));
+        assertThat(dead).allSatisfy(m -> assertThat(messages.get(m).orElseThrow().state()).isNotEqualTo(MessageState.DEAD));
+        assertThat(messages.get(alive).orElseThrow().attempts()).isZero();
+        JsonNode audit = call(get("/admin/api/v1/audit"), AdminRole.VIEWER, 200);
+        assertThat(audit.toString()).contains("message.redrive", "message.bulk-redrive");
+    }
+
+    /** A message of {@code app} that went DEAD, as the engine leaves it after its last attempt. */
+    private long deadMessage(String app) {
+        DelayMessage m = service.submit(app, cmd(), null).join().message();
+        long token = 7L;
+        assertThat(messages.claim(List.of(m.id()), m.deliverAt(), token)).hasSize(1);
+        assertThat(messages.markDead(List.of(m.id()), token, "gave up after 3 attempts", m.deliverAt())).isEqualTo(1);
+        return m.id();
     }
 
     private static SubmitCommand cmd() {

@@ -88,8 +88,28 @@ public class MessagesAdminController {
         return messages.deliverNow(who.getName(), id);
     }
 
+    @PostMapping("/messages/{id}/redrive")
+    public MessageView redrive(@PathVariable String id, Principal who) {
+        return messages.redrive(who.getName(), id);
+    }
+
     @PostMapping("/messages/bulk-cancel")
     public ResponseEntity<AdminJobs.View> bulkCancel(@RequestBody Filter filter, Principal who) {
+        requireNarrowed(filter);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(messages.bulkCancel(who.getName(), query(filter)).view());
+    }
+
+    /** Redrives the DEAD messages that match (the filter's state defaults to DEAD here) in a job: 202. */
+    @PostMapping("/messages/bulk-redrive")
+    public ResponseEntity<AdminJobs.View> bulkRedrive(@RequestBody Filter filter, Principal who) {
+        requireNarrowed(filter);
+        Filter dead = filter.state() != null ? filter
+                : new Filter(filter.appKey(), filter.topic(), filter.key(), "DEAD", filter.dueFrom(), filter.dueTo());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(messages.bulkRedrive(who.getName(), query(dead)).view());
+    }
+
+    /** A bulk action names at least one criterion besides the state: never "everything" by accident. */
+    private static void requireNarrowed(Filter filter) {
         if (filter == null) {
             throw AdminException.invalid("filter", "required");
         }
@@ -97,7 +117,6 @@ public class MessagesAdminController {
                 && filter.dueTo() == null) {
             throw AdminException.invalid("filter", "name at least one of appKey, topic, key, dueFrom, dueTo");
         }
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(messages.bulkCancel(who.getName(), query(filter)).view());
     }
 
     @GetMapping("/jobs")

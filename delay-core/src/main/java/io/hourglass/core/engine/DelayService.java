@@ -212,6 +212,32 @@ public final class DelayService {
         throw new InvalidStateException(id, latest.state(), "rescheduled (it kept changing concurrently)");
     }
 
+    /**
+     * Redrive: schedules a DEAD message again at the command's time (now by default), its attempts back to 0 and its
+     * last error cleared. It then fires like any message (never early, at least once). A message that is not DEAD
+     * is left as it is. @throws InvalidStateException when not DEAD
+     */
+    public DelayMessage redrive(String appKey, String id, RedriveCommand cmd) {
+        validator.validateRedrive(cmd, clock.now()); // a malformed request is a 400 whatever the message's state
+        apps.requireEnabled(appKey);
+        return routed(id, owner -> peers.redrive(owner, appKey, id, cmd), () -> redriveHere(appKey, id, cmd));
+    }
+
+    private DelayMessage redriveHere(String appKey, String id, RedriveCommand cmd) {
+        DelayMessage current = read(appKey, id);
+        if (current.state() != MessageState.DEAD) {
+            throw new InvalidStateException(id, current.state(), "redriven");
+        }
+        long now = clock.now();
+        long deliverAt = validator.validateRedrive(cmd, now);
+        Optional<DelayMessage> updated = guard(() -> store.redrive(current.id(), deliverAt, now));
+        if (updated.isEmpty()) {
+            throw new InvalidStateException(id, read(appKey, id).state(), "redriven");
+        }
+        engine.rescheduled(updated.get());
+        return updated.get();
+    }
+
     /** Asks the owner of the id's slot when another live server owns it; acts here otherwise or when it is down. */
     private DelayMessage routed(String id, Function<String, DelayMessage> atOwner, Supplier<DelayMessage> here) {
         long parsed = MessageIds.parse(id);

@@ -106,6 +106,19 @@ final class MessageValidator {
         return result;
     }
 
+    /** Validates a redrive and returns its due time: {@code now} when it names none. */
+    long validateRedrive(RedriveCommand cmd, long now) {
+        if (cmd == null || (cmd.deliverAt() == null && cmd.delayMs() == null)) {
+            return now;
+        }
+        List<FieldError> errors = new ArrayList<>();
+        long result = dueTime(cmd.delayMs(), cmd.deliverAt(), now, errors);
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        return result;
+    }
+
     private long dueTime(Long delayMs, Long deliverAt, long now, List<FieldError> errors) {
         if ((delayMs == null) == (deliverAt == null)) {
             errors.add(new FieldError(delayMs == null ? "delayMs" : "deliverAt", "exactly one of delayMs and deliverAt is required"));

@@ -98,6 +98,14 @@ public interface MessageStore {
     Optional<DelayMessage> reschedule(long id, long newDeliverAt, long expectedVersion, long now);
 
     /**
+     * Redrive: {@code DEAD -> SCHEDULED}, due again at {@code deliverAt} ({@code deliverAt = fireAt}), its attempts
+     * back to 0 and its last error cleared, so it gets the whole retry schedule again.
+     *
+     * @return the updated message, or empty when unknown or not DEAD
+     */
+    Optional<DelayMessage> redrive(long id, long deliverAt, long now);
+
+    /**
      * Hands stuck claims back: {@code FIRING -> SCHEDULED} ({@code fireAt = now}) for messages of {@code slot}
      * claimed before {@code claimedBefore}, at most {@code limit}. Used by the sweeper to recover claims of a
      * crashed or partitioned server.

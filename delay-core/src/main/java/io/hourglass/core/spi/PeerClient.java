@@ -1,5 +1,6 @@
 package io.hourglass.core.spi;
 
+import io.hourglass.core.engine.RedriveCommand;
 import io.hourglass.core.engine.RescheduleCommand;
 import io.hourglass.core.model.DelayMessage;
 
@@ -23,6 +24,8 @@ public interface PeerClient {
     DelayMessage cancel(String address, String appKey, String id);
 
     DelayMessage reschedule(String address, String appKey, String id, RescheduleCommand command);
+
+    DelayMessage redrive(String address, String appKey, String id, RedriveCommand command);
 
     /** The owner did not answer (connection refused, timeout, no such server): act on the store locally. */
     class PeerUnreachableException extends RuntimeException {

@@ -153,6 +153,35 @@ class DelayEngineTest {
     }
 
     @Test
+    void redriveSchedulesADeadMessageAgainAndItFiresAtTheNewTimeNeverEarly() {
+        start(EngineSettings.defaults().withRetry(1, Duration.ofMillis(10), Duration.ofMillis(10)));
+        emitter.setDown(true);
+        DelayMessage m = submit(0);
+        await().until(() -> stateOf(m) == MessageState.DEAD);
+        emitter.setDown(false);
+        new AppDirectory(appStore, clock).ensureApp("other-app", "secret", Set.of("t"));
+        assertThatThrownBy(() -> service.redrive("other-app", m.idString(), RedriveCommand.NOW))
+                .isInstanceOf(io.hourglass.core.error.MessageNotFoundException.class);
+        assertThatThrownBy(() -> service.redrive("app", m.idString(), new RedriveCommand(clock.now() + 1, 5L)))
+                .as("bad input changes nothing").isInstanceOf(io.hourglass.core.error.ValidationException.class);
+        assertThat(stateOf(m)).isEqualTo(MessageState.DEAD);
+
+        DelayMessage redriven = service.redrive("app", m.idString(), new RedriveCommand(null, 2_000L));
+
+        assertThat(redriven.state()).isEqualTo(MessageState.SCHEDULED);
+        assertThat(redriven.attempts()).isZero();
+        assertThat(redriven.deliverAt()).isEqualTo(clock.now() + 2_000);
+        clock.advance(1_999);
+        await().during(Duration.ofMillis(300)).until(() -> emitter.emitted().isEmpty());
+        clock.advance(1);
+        await().until(() -> stateOf(m) == MessageState.DELIVERED);
+        assertThat(emitter.emitted()).hasSize(1);
+        assertThat(emitter.emitted().get(0).emittedAt()).isGreaterThanOrEqualTo(redriven.deliverAt());
+        assertThatThrownBy(() -> service.redrive("app", m.idString(), RedriveCommand.NOW))
+                .as("only a DEAD message is redriven").isInstanceOf(InvalidStateException.class);
+    }
+
+    @Test
     void repeatingMessageFiresEveryIntervalUntilCancelled() {
         start();
         DelayMessage m = service.submit("app", new SubmitCommand("t", "k", "p", null, 1_000L, null, 1_000L), null)

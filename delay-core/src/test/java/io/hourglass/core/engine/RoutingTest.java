@@ -167,6 +167,11 @@ class RoutingTest {
         public DelayMessage reschedule(String address, String appKey, String id, RescheduleCommand command) {
             return owner.apply(address).local().reschedule(appKey, id, command);
         }
+
+        @Override
+        public DelayMessage redrive(String address, String appKey, String id, RedriveCommand command) {
+            return owner.apply(address).local().redrive(appKey, id, command);
+        }
     }
 
     /** Static split of 8 slots between "a" and "b". */

@@ -177,6 +177,18 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     @Override
+    public synchronized Optional<DelayMessage> redrive(long id, long deliverAt, long now) {
+        check();
+        DelayMessage m = rows.get(id);
+        if (m == null || m.state() != MessageState.DEAD) {
+            return Optional.empty();
+        }
+        DelayMessage r = copy(m, MessageState.SCHEDULED, deliverAt, deliverAt, 0, now, m.claimToken(), m.claimedAt(), null);
+        rows.put(id, r);
+        return Optional.of(r);
+    }
+
+    @Override
     public synchronized List<DueEntry> releaseStuck(int slot, long claimedBefore, long now, int limit) {
         check();
         List<DueEntry> released = new ArrayList<>();

@@ -2,10 +2,12 @@ package io.hourglass.exporter.http;
 
 import io.hourglass.client.api.CancelResponse;
 import io.hourglass.client.api.MessageView;
+import io.hourglass.client.api.RedriveRequest;
 import io.hourglass.client.api.RescheduleRequest;
 import io.hourglass.client.api.RescheduleResponse;
 import io.hourglass.client.api.SubmitRequest;
 import io.hourglass.client.api.SubmitResponse;
+import io.hourglass.core.engine.RedriveCommand;
 import io.hourglass.core.engine.RescheduleCommand;
 import io.hourglass.core.engine.SubmitCommand;
 import io.hourglass.core.model.DelayMessage;
@@ -27,6 +29,10 @@ final class Dtos {
 
     static RescheduleCommand command(RescheduleRequest r) {
         return new RescheduleCommand(r.deliverAt(), r.delayMs(), r.extendMs());
+    }
+
+    static RedriveCommand command(RedriveRequest r) {
+        return r == null ? RedriveCommand.NOW : new RedriveCommand(r.deliverAt(), r.delayMs());
     }
 
     static SubmitResponse submitted(DelayMessage m) {

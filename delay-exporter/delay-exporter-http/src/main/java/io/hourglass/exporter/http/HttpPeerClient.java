@@ -2,7 +2,9 @@ package io.hourglass.exporter.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hourglass.client.api.Problem;
+import io.hourglass.client.api.RedriveRequest;
 import io.hourglass.client.api.RescheduleRequest;
+import io.hourglass.core.engine.RedriveCommand;
 import io.hourglass.core.engine.RescheduleCommand;
 import io.hourglass.core.error.PeerException;
 import io.hourglass.core.error.StoreUnavailableException;
@@ -66,6 +68,20 @@ public final class HttpPeerClient implements PeerClient {
         HttpRequest.Builder request = request(address, appKey, id).header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body));
         return call(request, command.extendMs() == null);
+    }
+
+    @Override
+    public DelayMessage redrive(String address, String appKey, String id, RedriveCommand command) {
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(new RedriveRequest(command.deliverAt(), command.delayMs()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        HttpRequest.Builder request = request(address, appKey, id + "/redrive").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        // a repeat after the owner applied it answers 409 (no longer DEAD) and changes nothing
+        return call(request, true);
     }
 
     private HttpRequest.Builder request(String address, String appKey, String id) {

@@ -3,6 +3,7 @@ package io.hourglass.exporter.http;
 import io.hourglass.core.engine.DelayService;
 import io.hourglass.core.error.AuthenticationException;
 import io.hourglass.core.model.DelayMessage;
+import io.hourglass.client.api.RedriveRequest;
 import io.hourglass.client.api.RescheduleRequest;
 import io.swagger.v3.oas.annotations.Hidden;
 import org.springframework.http.MediaType;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -61,6 +63,13 @@ public class InternalMessagesController {
                                    @RequestHeader(name = APP_KEY_HEADER, required = false) String appKey,
                                    @PathVariable String id, @RequestBody RescheduleRequest body) {
         return service.reschedule(caller(token, appKey), id, Dtos.command(body));
+    }
+
+    @PostMapping(path = "/{id}/redrive", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public DelayMessage redrive(@RequestHeader(name = TOKEN_HEADER, required = false) String token,
+                                @RequestHeader(name = APP_KEY_HEADER, required = false) String appKey,
+                                @PathVariable String id, @RequestBody RedriveRequest body) {
+        return service.redrive(caller(token, appKey), id, Dtos.command(body));
     }
 
     /** The app key a peer vouches for, once the peer proved it is one (constant-time comparison). */

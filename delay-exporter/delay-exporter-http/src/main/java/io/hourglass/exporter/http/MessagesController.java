@@ -5,6 +5,7 @@ import io.hourglass.client.api.BatchSubmitRequest;
 import io.hourglass.client.api.BatchSubmitResponse;
 import io.hourglass.client.api.CancelResponse;
 import io.hourglass.client.api.MessageView;
+import io.hourglass.client.api.RedriveRequest;
 import io.hourglass.client.api.RescheduleRequest;
 import io.hourglass.client.api.RescheduleResponse;
 import io.hourglass.client.api.SubmitRequest;
@@ -152,5 +153,19 @@ public class MessagesController {
     public RescheduleResponse reschedule(@Parameter(hidden = true) App app, @PathVariable String id,
                                          @RequestBody RescheduleRequest body) {
         return Dtos.rescheduled(service.reschedule(app.appKey(), id, Dtos.command(body)));
+    }
+
+    @PostMapping(path = "/{id}/redrive")
+    @Operation(summary = "Redrive a dead message",
+            description = "Schedules a DEAD message again, its attempts back to 0: due now, or at deliverAt (absolute)"
+                    + " or delayMs (from now) when the optional body names one. It then fires like any message.")
+    @ApiResponse(responseCode = "200", description = "Scheduled again",
+            content = @Content(schema = @Schema(implementation = MessageView.class)))
+    @ApiResponse(responseCode = "400", description = "Both fields, or a time out of range (validation-failed)")
+    @ApiResponse(responseCode = "404", description = "No message with this id belongs to the app (message-not-found)")
+    @ApiResponse(responseCode = "409", description = "The message is not DEAD (invalid-state)")
+    public MessageView redrive(@Parameter(hidden = true) App app, @PathVariable String id,
+                               @RequestBody(required = false) RedriveRequest body) {
+        return Dtos.view(service.redrive(app.appKey(), id, Dtos.command(body)));
     }
 }

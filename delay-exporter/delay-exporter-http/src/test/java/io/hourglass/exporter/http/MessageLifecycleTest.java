@@ -194,6 +194,68 @@ class MessageLifecycleTest extends ApiTestSupport {
         assertThat(fieldsOf(reply)).containsExactly("extendMs");
     }
 
+    /** A message that went DEAD: claimed and given up on, as the engine does after its last attempt. */
+    private String deadMessage() {
+        String id = submit(600_000);
+        long parsed = Long.parseLong(id);
+        long at = stored(id).deliverAt();
+        assertThat(store.claim(List.of(parsed), at, 42L)).hasSize(1);
+        assertThat(store.markDead(List.of(parsed), 42L, "gave up after 3 attempts: boom", at + 1)).isEqualTo(1);
+        return id;
+    }
+
+    @Test
+    void redriveWithoutABodySchedulesADeadMessageNowWithItsAttemptsReset() {
+        String id = deadMessage();
+        long before = System.currentTimeMillis();
+
+        Reply reply = authed("POST", "/api/v1/messages/" + id + "/redrive", null);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().get("id").asText()).isEqualTo(id);
+        assertThat(reply.json().get("state").asText()).isIn("SCHEDULED", "FIRING", "DELIVERED");
+        assertThat(reply.json().get("attempts").asInt()).isZero();
+        assertThat(reply.json().get("deliverAt").asLong()).isBetween(before, System.currentTimeMillis());
+        await().atMost(Duration.ofSeconds(10)).until(() -> stored(id).state() == MessageState.DELIVERED);
+        assertThat(emitter.emittedIds()).containsOnlyOnce(Long.parseLong(id));
+    }
+
+    @Test
+    void redriveWithDelayMsSchedulesItThatFarAhead() {
+        String id = deadMessage();
+        long before = System.currentTimeMillis();
+
+        Reply reply = authed("POST", "/api/v1/messages/" + id + "/redrive", json("delayMs", 600_000));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().get("state").asText()).isEqualTo("SCHEDULED");
+        assertThat(reply.json().get("deliverAt").asLong()).isBetween(before + 600_000, System.currentTimeMillis() + 600_000);
+        assertThat(stored(id).state()).isEqualTo(MessageState.SCHEDULED);
+        assertThat(stored(id).lastError()).isNull();
+    }
+
+    @Test
+    void redriveOfAMessageThatIsNotDeadIs409AndChangesNothing() {
+        String id = submit(60_000);
+        DelayMessage before = stored(id);
+
+        assertProblem(authed("POST", "/api/v1/messages/" + id + "/redrive", null), 409, "invalid-state");
+
+        assertThat(stored(id)).isEqualTo(before);
+    }
+
+    @Test
+    void badInputChangesNothing_redriveWithBothTimesIs400() {
+        String id = deadMessage();
+        DelayMessage before = stored(id);
+
+        assertProblem(authed("POST", "/api/v1/messages/" + id + "/redrive",
+                json("delayMs", 1_000, "deliverAt", System.currentTimeMillis() + 5_000)), 400, "validation-failed");
+        assertProblem(authed("POST", "/api/v1/messages/987654321/redrive", null), 404, "message-not-found");
+
+        assertThat(stored(id)).isEqualTo(before);
+    }
+
     @Test
     void rescheduleOfCancelledMessageIs409() {
         String id = submit(60_000);

@@ -22,6 +22,7 @@ class OpenApiDocumentTest extends ApiTestSupport {
         JsonNode doc = reply.json();
         assertThat(doc.at("/paths").has("/api/v1/messages/batch")).isTrue();
         assertThat(doc.at("/paths").has("/api/v1/messages/{id}")).isTrue();
+        assertThat(doc.at("/paths/~1api~1v1~1messages~1{id}~1redrive/post/responses").has("409")).isTrue();
         assertThat(doc.at("/paths").has("/delay/sendDelayMsg")).isTrue();
         assertThat(doc.at("/paths").has("/delay/cancelDelayMsg")).isTrue();
         assertThat(doc.at("/paths").has("/error")).isFalse();

@@ -394,6 +394,21 @@ final class CassandraMessageStore implements MessageStore {
     }
 
     @Override
+    public Optional<DelayMessage> redrive(long id, long deliverAt, long now) {
+        return call("redrive", () -> Optional.ofNullable(change(new Change(id, true) {
+            @Override
+            boolean applies(Current c) {
+                return c.state() == MessageState.DEAD;
+            }
+
+            @Override
+            Target target(Current c) {
+                return Target.of(c, MessageState.SCHEDULED).withTimes(deliverAt, deliverAt).withAttempts(0).withError(null);
+            }
+        }, now).join()).map(Applied::message));
+    }
+
+    @Override
     public List<DueEntry> releaseStuck(int slot, long claimedBefore, long now, int limit) {
         if (limit <= 0) {
             return List.of();

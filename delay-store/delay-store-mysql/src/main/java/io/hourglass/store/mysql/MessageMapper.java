@@ -45,6 +45,8 @@ interface MessageMapper {
     int reschedule(@Param("id") long id, @Param("deliverAt") long deliverAt,
                    @Param("expectedVersion") long expectedVersion, @Param("now") long now);
 
+    int redrive(@Param("id") long id, @Param("deliverAt") long deliverAt, @Param("now") long now);
+
     List<Long> lockStuck(@Param("slot") int slot, @Param("claimedBefore") long claimedBefore,
                          @Param("limit") int limit);
 

@@ -216,6 +216,16 @@ final class MybatisMessageStore implements MessageStore {
     }
 
     @Override
+    public Optional<DelayMessage> redrive(long id, long deliverAt, long now) {
+        return call("redrive", () -> tx.execute(status -> {
+            if (mapper.redrive(id, deliverAt, now) != 1) {
+                return Optional.<DelayMessage>empty();
+            }
+            return Optional.of(mapper.selectById(id).toMessage()); // our row lock holds until commit
+        }));
+    }
+
+    @Override
     public List<DueEntry> releaseStuck(int slot, long claimedBefore, long now, int limit) {
         if (limit <= 0) {
             return List.of();

@@ -912,6 +912,51 @@ public abstract class MessageStoreContract {
         assertThat(store().cancel(m.id(), t0 + 40)).isFalse();
     }
 
+    @Test
+    @Timeout(30)
+    void redriveBringsADeadMessageBackToScheduledWithAFreshRetrySchedule() {
+        DelayMessage m = message(t0 + 10);
+        insert(m);
+        long token = token();
+        store().claim(List.of(m.id()), t0 + 20, token);
+        store().markDead(List.of(m.id()), token, "gave up after 3 attempts", t0 + 30);
+
+        DelayMessage redriven = store().redrive(m.id(), t0 + 5000, t0 + 40).orElseThrow();
+
+        assertThat(redriven.state()).isEqualTo(MessageState.SCHEDULED);
+        assertThat(redriven.deliverAt()).isEqualTo(t0 + 5000);
+        assertThat(redriven.fireAt()).isEqualTo(t0 + 5000);
+        assertThat(redriven.attempts()).isZero();
+        assertThat(redriven.lastError()).isNull();
+        assertThat(redriven.updatedAt()).isEqualTo(t0 + 40);
+        assertThat(redriven.payload()).isEqualTo(m.payload());
+        assertThat(store().get(m.id())).contains(redriven);
+        assertThat(store().scanScheduled(slot, t0 + 4000, t0 + 6000, Long.MIN_VALUE, 0, 10))
+                .containsExactly(new DueEntry(m.id(), t0 + 5000));
+        assertThat(store().claim(List.of(m.id()), t0 + 4999, token())).as("never early").isEmpty();
+        assertThat(store().claim(List.of(m.id()), t0 + 5000, token())).hasSize(1);
+    }
+
+    @Test
+    @Timeout(30)
+    void redriveOnlyChangesDeadMessages() {
+        DelayMessage scheduled = message(t0 + 10);
+        DelayMessage firing = message(t0 + 10);
+        DelayMessage delivered = message(t0 + 10);
+        insert(scheduled, firing, delivered);
+        long token = token();
+        store().claim(List.of(firing.id(), delivered.id()), t0 + 20, token);
+        store().markDelivered(List.of(delivered.id()), token, t0 + 30);
+        List<DelayMessage> before = List.of(store().get(scheduled.id()).orElseThrow(),
+                store().get(firing.id()).orElseThrow(), store().get(delivered.id()).orElseThrow());
+
+        for (DelayMessage m : before) {
+            assertThat(store().redrive(m.id(), t0 + 5000, t0 + 40)).as("%s", m.state()).isEmpty();
+            assertThat(store().get(m.id())).contains(m);
+        }
+        assertThat(store().redrive(ids.next(slot, t0), t0 + 5000, t0 + 40)).isEmpty();
+    }
+
     // ---------------------------------------------------------------- releaseStuck
 
     @Test
