@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * A missing port fails the start with the property that selects it.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DelayCoreProperties.class, ProtocolProperties.class, BootstrapAppProperties.class,
+@EnableConfigurationProperties({DelayCoreProperties.class, DeadLetterProperties.class, ProtocolProperties.class, BootstrapAppProperties.class,
         AppsProperties.class})
 public class HourglassCoreConfiguration {
 
@@ -75,13 +75,16 @@ public class HourglassCoreConfiguration {
     DelayEngine delayEngine(ObjectProvider<MessageStore> store, ObjectProvider<MessageEmitter> emitters,
                             ObjectProvider<HttpCallbackEmitter> callbacks, ObjectProvider<CallbackTargets> targets,
                             ObjectProvider<Coordinator> coordinator, DelayClock clock, DelayCoreProperties core,
-                            ProtocolProperties protocol, Environment env, MeterRegistry registry) {
-        return new DelayEngine(
+                            ProtocolProperties protocol, DeadLetterProperties deadLetter, Environment env,
+                            MeterRegistry registry) {
+        DelayEngine engine = new DelayEngine(
                 required(store, "MessageStore", "delay.store.type", env.getProperty("delay.store.type", "mysql")),
                 EmitterSelection.choose(emitters.orderedStream().toList(), callbacks.getIfAvailable(),
                         targets.getIfAvailable(), env.getProperty("delay.message.type", "kafka")),
                 required(coordinator, "Coordinator", "delay.protocol.type", protocol.type().name().toLowerCase()),
                 clock, core.toSettings(), registry);
+        engine.deadLetterTo(deadLetter.toDeadLetters());
+        return engine;
     }
 
     @Bean

@@ -62,6 +62,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
     private final AtomicLongArray backlog = new AtomicLongArray(MessageIds.MAX_SLOTS);
     private final AtomicInteger state = new AtomicInteger(); // 0 latent, 1 started, 2 closed
     private volatile Predicate<String> appDisabled = appKey -> false;
+    private volatile DeadLetters deadLetters = DeadLetters.NONE;
 
     public DelayEngine(MessageStore store, MessageEmitter emitter, Coordinator coordinator, DelayClock clock,
                        EngineSettings settings, MeterRegistry registry) {
@@ -80,7 +81,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         Semaphore inFlight = new Semaphore(settings.fireThreads() * 2);
         for (int i = 0; i < settings.fireThreads(); i++) {
             firers.add(new Firer(store, emitter, timer, coordinator, preloader, settings, clock, metrics, recorders,
-                    inFlight, () -> appDisabled));
+                    inFlight, () -> appDisabled, () -> deadLetters));
         }
         this.preloadExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-preloader"));
         this.sweepExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-sweeper"));
@@ -208,6 +209,11 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
      */
     public void holdMessagesOf(Predicate<String> disabledApp) {
         this.appDisabled = java.util.Objects.requireNonNull(disabledApp, "disabledApp");
+    }
+
+    /** Where messages that go DEAD are copied ({@link DeadLetters#NONE}, nothing, until this is called). */
+    public void deadLetterTo(DeadLetters deadLetters) {
+        this.deadLetters = java.util.Objects.requireNonNull(deadLetters, "deadLetters");
     }
 
     /** Bytes of message data waiting for a group commit. */

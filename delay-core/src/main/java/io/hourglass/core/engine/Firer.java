@@ -56,12 +56,14 @@ final class Firer implements Runnable {
     private final Executor recorders;
     private final Semaphore inFlight;
     private final Supplier<Predicate<String>> appDisabled;
+    private final Supplier<DeadLetters> deadLetters;
     private volatile boolean running = true;
 
     Firer(MessageStore store, MessageEmitter emitter, WheelTimer timer, Coordinator coordinator, Preloader preloader,
           EngineSettings settings, DelayClock clock, DelayMetrics metrics, Executor recorders, Semaphore inFlight,
-          Supplier<Predicate<String>> appDisabled) {
+          Supplier<Predicate<String>> appDisabled, Supplier<DeadLetters> deadLetters) {
         this.appDisabled = appDisabled;
+        this.deadLetters = deadLetters;
         this.store = store;
         this.emitter = emitter;
         this.timer = timer;
@@ -142,16 +144,7 @@ final class Firer implements Runnable {
             return false;
         }
         long start = System.nanoTime();
-        List<CompletableFuture<Void>> futures;
-        try {
-            futures = emitter.emit(claimed, now);
-        } catch (RuntimeException e) {
-            futures = new ArrayList<>(claimed.size());
-            for (int i = 0; i < claimed.size(); i++) {
-                futures.add(CompletableFuture.failedFuture(e));
-            }
-        }
-        List<CompletableFuture<Void>> emitted = futures;
+        List<CompletableFuture<Void>> emitted = emitAll(claimed, now);
         List<DelayMessage> toRecord = claimed;
         try {
             recorders.execute(() -> {
@@ -178,7 +171,7 @@ final class Firer implements Runnable {
         List<Long> delivered = new ArrayList<>(claimed.size());
         List<MessageStore.Rearm> rearms = new ArrayList<>(0);
         List<MessageStore.Retry> retries = new ArrayList<>(0);
-        Map<String, List<Long>> deadByReason = new LinkedHashMap<>(0);
+        List<Dying> dying = new ArrayList<>(0);
         List<MessageStore.Retry> untried = new ArrayList<>(0);
         AppStats perApp = metrics.appStats;
         long lateThreshold = settings.lateThreshold().toMillis();
@@ -201,12 +194,10 @@ final class Firer implements Runnable {
                 // never sent, or the target as a whole was down: later, and the claim is no attempt
                 untried.add(new MessageStore.Retry(m.id(), now + outageBackoff(m, now), outcome.error()));
             } else if (outcome.cause() instanceof MessageEmitter.PermanentFailureException) {
-                perApp.dead(m.appKey());
-                deadByReason.computeIfAbsent("permanent failure: " + outcome.error(), r -> new ArrayList<>()).add(m.id());
+                dying.add(new Dying(m, Dying.PERMANENT, "permanent failure: " + outcome.error(), outcome.error()));
             } else if (m.attempts() >= settings.maxAttempts()) {
-                perApp.dead(m.appKey());
-                deadByReason.computeIfAbsent("gave up after " + settings.maxAttempts() + " attempts: " + outcome.error(),
-                        r -> new ArrayList<>()).add(m.id());
+                dying.add(new Dying(m, Dying.ATTEMPTS_EXHAUSTED,
+                        "gave up after " + settings.maxAttempts() + " attempts: " + outcome.error(), outcome.error()));
             } else {
                 long wait = backoff(m.attempts());
                 if (outcome.cause() instanceof MessageEmitter.RetryAfterException later) {
@@ -216,6 +207,11 @@ final class Firer implements Runnable {
             }
         }
         metrics.emit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        Map<String, List<Long>> deadByReason = new LinkedHashMap<>(0);
+        for (Dying d : deadLetter(dying, now, deadline, untried)) {
+            perApp.dead(d.message().appKey());
+            deadByReason.computeIfAbsent(d.storedReason(), r -> new ArrayList<>()).add(d.message().id());
+        }
         if (!retries.isEmpty()) {
             // one line per batch, not per message: the operator sees why attempts are spent
             log.warn("[node={}] {} of {} emits failed and will be retried (an attempt spent), e.g. message {}: {}",
@@ -242,6 +238,79 @@ final class Firer implements Runnable {
         }
         for (MessageStore.Retry r : untried) {
             refile(r.id(), r.fireAt());
+        }
+    }
+
+    /** A message on its way to DEAD: why (a code for its dead-letter copy, the text kept in the store) and its error. */
+    private record Dying(DelayMessage message, String code, String storedReason, String error) {
+        static final String PERMANENT = "permanent-failure";
+        static final String ATTEMPTS_EXHAUSTED = "attempts-exhausted";
+
+        Dying because(String more) {
+            return new Dying(message, code, storedReason + " " + more, error);
+        }
+    }
+
+    /**
+     * Copies dying messages to their dead-letter topics ({@link DeadLetters}) before they are marked DEAD. Returns
+     * the ones to mark DEAD now; one whose copy could not reach its dead-letter topic (down, or not acknowledged in
+     * time) is put in {@code untried} instead and fires again later without spending an attempt, so every DEAD
+     * message has its dead-letter record. A copy the dead-letter topic refuses (missing topic, too large) does not
+     * keep the message alive: it goes DEAD and its reason says so.
+     */
+    private List<Dying> deadLetter(List<Dying> dying, long now, long deadlineNanos, List<MessageStore.Retry> untried) {
+        if (dying.isEmpty()) {
+            return dying;
+        }
+        DeadLetters where = deadLetters.get();
+        List<Dying> dead = new ArrayList<>(dying.size());
+        List<Dying> copied = new ArrayList<>(dying.size());
+        List<DelayMessage> copies = new ArrayList<>(dying.size());
+        for (Dying d : dying) {
+            String topic = where.topicOf(d.message().topic());
+            if (topic == null) {
+                dead.add(d);
+            } else {
+                copied.add(d);
+                copies.add(where.copyOf(d.message(), topic, d.code(), d.error()));
+            }
+        }
+        if (copies.isEmpty()) {
+            return dead;
+        }
+        List<CompletableFuture<Void>> futures = emitAll(copies, now);
+        int lettered = 0;
+        for (int i = 0; i < copied.size(); i++) {
+            Dying d = copied.get(i);
+            String topic = copies.get(i).topic();
+            Outcome outcome = await(futures.get(i), deadlineNanos);
+            if (outcome.delivered()) {
+                lettered++;
+                dead.add(d);
+            } else if (outcome.cause() instanceof MessageEmitter.NotAttemptedException
+                    || outcome.cause() instanceof TimeoutException) {
+                untried.add(new MessageStore.Retry(d.message().id(), now + outageBackoff(d.message(), now),
+                        "dead-letter topic " + topic + " unavailable (" + outcome.error() + ") after: " + d.storedReason()));
+            } else {
+                log.warn("[node={}] dead-letter topic {} refused the copy of message {}: {}", coordinator.nodeId(),
+                        topic, d.message().id(), outcome.error());
+                dead.add(d.because("(dead-letter topic " + topic + " refused the copy: " + outcome.error() + ")"));
+            }
+        }
+        metrics.deadLettered.increment(lettered);
+        return dead;
+    }
+
+    /** The emitter's futures for {@code messages}; an emitter that throws fails every one of them. */
+    private List<CompletableFuture<Void>> emitAll(List<DelayMessage> messages, long now) {
+        try {
+            return emitter.emit(messages, now);
+        } catch (RuntimeException e) {
+            List<CompletableFuture<Void>> failed = new ArrayList<>(messages.size());
+            for (int i = 0; i < messages.size(); i++) {
+                failed.add(CompletableFuture.failedFuture(e));
+            }
+            return failed;
         }
     }
 
