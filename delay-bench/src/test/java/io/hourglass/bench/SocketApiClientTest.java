@@ -220,13 +220,17 @@ class SocketApiClientTest {
             assertThat(api.submit(0, new ApiClient.Message("demo", "p", 1L, null)).error())
                     .isEqualTo("HTTP 201 answer without id/deliverAt");
         }
-        int port = server.port();
         server.close();
         server = null;
-        try (SocketApiClient api = new SocketApiClient(URI.create("http://127.0.0.1:" + port), "demo", "s", 1,
-                Duration.ofSeconds(5))) {
-            assertThat(api.submit(0, new ApiClient.Message("demo", "p", 1L, null)).error())
-                    .startsWith("transport ConnectException");
+        // a port held by a socket that is bound but never listens: connections are refused, and no other process can
+        // take the port meanwhile (a closed server's port could be reused, as CI once saw)
+        try (java.net.Socket reserved = new java.net.Socket()) {
+            reserved.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            try (SocketApiClient api = new SocketApiClient(URI.create("http://127.0.0.1:" + reserved.getLocalPort()),
+                    "demo", "s", 1, Duration.ofSeconds(5))) {
+                assertThat(api.submit(0, new ApiClient.Message("demo", "p", 1L, null)).error())
+                        .startsWith("transport ConnectException");
+            }
         }
     }
 

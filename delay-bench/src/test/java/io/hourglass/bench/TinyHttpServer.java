@@ -177,9 +177,19 @@ final class TinyHttpServer implements AutoCloseable {
         return out.toByteArray();
     }
 
+    /**
+     * Stops listening and closes every connection. Waits for the accept thread to end: while a thread is blocked in
+     * accept(), the JDK closes the listening socket only when that thread leaves it, so a connection made right
+     * after close() could still be accepted and answered (seen in CI: a "closed" server answered 201).
+     */
     @Override
     public void close() throws IOException {
         server.close();
+        try {
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Socket s : sockets) {
             s.close();
         }
