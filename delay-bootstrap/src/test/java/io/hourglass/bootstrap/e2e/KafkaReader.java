@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Reads every record of a topic from the beginning, with the time each was seen. No consumer group. */
 final class KafkaReader implements AutoCloseable {
 
-    /** One record as a consumer sees it. */
-    record Seen(String id, long deliverAt, long timestamp, long seenAt, String key, String value) {
+    /** One record as a consumer sees it ({@code headers}: the last value of each, UTF-8). */
+    record Seen(String id, long deliverAt, long timestamp, long seenAt, String key, String value,
+                Map<String, String> headers) {
     }
 
     private final KafkaConsumer<String, String> consumer;
@@ -61,13 +62,21 @@ final class KafkaReader implements AutoCloseable {
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                 long seenAt = System.currentTimeMillis();
                 Seen s = new Seen(header(r, "x-delay-id"), Long.parseLong(header(r, "x-delay-deliver-at")),
-                        r.timestamp(), seenAt, r.key(), r.value());
+                        r.timestamp(), seenAt, r.key(), r.value(), headers(r));
                 byId.computeIfAbsent(s.id(), k -> new ArrayList<>()).add(s);
                 all.add(s);
             }
         } catch (RuntimeException e) {
             // broker restarting: poll again later
         }
+    }
+
+    private static Map<String, String> headers(ConsumerRecord<?, ?> r) {
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        for (Header h : r.headers()) {
+            all.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+        }
+        return all;
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {
