@@ -12,10 +12,11 @@ import java.util.Objects;
  * callback target is delivered by callback), with the message's id, due time, key, payload and headers, plus
  * {@value #REASON}, {@value #ATTEMPTS}, {@value #LAST_ERROR} and {@value #ORIGINAL_TOPIC}.
  *
- * <p>The copy is sent before the message is marked DEAD (see {@code Firer}): when the dead-letter topic is down, the
- * message waits (no attempt spent) and is tried again, so a DEAD message has its dead-letter record. When the
- * dead-letter topic refuses the copy itself (missing, too large), the message goes DEAD anyway and its last error says
- * so: a misconfigured dead-letter topic must not keep a failed message alive forever.
+ * <p>The copy is sent before the message is marked DEAD (see {@code Firer}): when the dead-letter topic is down or
+ * the copy fails in a way that may pass (a missing topic looks like that to Kafka while the cluster is unreachable),
+ * the message waits (no attempt spent) and is tried again, so a DEAD message has its dead-letter record. When the
+ * dead-letter topic refuses the copy for good (too large, invalid name), the message goes DEAD anyway and its last
+ * error says so.
  *
  * @param enabled whether messages are copied at all
  * @param suffix  appended to the topic for the default dead-letter topic

@@ -253,10 +253,11 @@ final class Firer implements Runnable {
 
     /**
      * Copies dying messages to their dead-letter topics ({@link DeadLetters}) before they are marked DEAD. Returns
-     * the ones to mark DEAD now; one whose copy could not reach its dead-letter topic (down, or not acknowledged in
-     * time) is put in {@code untried} instead and fires again later without spending an attempt, so every DEAD
-     * message has its dead-letter record. A copy the dead-letter topic refuses (missing topic, too large) does not
-     * keep the message alive: it goes DEAD and its reason says so.
+     * the ones to mark DEAD now; one whose copy failed in a way that may pass (down, not acknowledged in time, no
+     * metadata for the topic — also what a Kafka cluster that is unreachable looks like) is put in {@code untried}
+     * instead and fires again later without spending an attempt, so every DEAD message has its dead-letter record.
+     * Only a copy refused for good (too large, invalid topic, a 4xx callback) does not keep the message alive: it goes
+     * DEAD and its reason says so.
      */
     private List<Dying> deadLetter(List<Dying> dying, long now, long deadlineNanos, List<MessageStore.Retry> untried) {
         if (dying.isEmpty()) {
@@ -287,8 +288,9 @@ final class Firer implements Runnable {
             if (outcome.delivered()) {
                 lettered++;
                 dead.add(d);
-            } else if (outcome.cause() instanceof MessageEmitter.NotAttemptedException
-                    || outcome.cause() instanceof TimeoutException) {
+            } else if (!(outcome.cause() instanceof MessageEmitter.PermanentFailureException)) {
+                // down, slow, or a failure that may pass (a Kafka topic without metadata is that while the cluster
+                // is unreachable): try again later rather than lose the copy
                 untried.add(new MessageStore.Retry(d.message().id(), now + outageBackoff(d.message(), now),
                         "dead-letter topic " + topic + " unavailable (" + outcome.error() + ") after: " + d.storedReason()));
             } else {

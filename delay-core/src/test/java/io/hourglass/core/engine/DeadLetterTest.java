@@ -49,6 +49,8 @@ class DeadLetterTest {
                             new PermanentFailureException("404 Not Found from the target", null)));
                     case "down" -> futures.add(CompletableFuture.failedFuture(
                             new TargetUnavailableException("connection refused", null)));
+                    case "no-metadata" -> futures.add(CompletableFuture.failedFuture(
+                            new IllegalStateException("Topic orders.DLQ not present in metadata after 2000 ms")));
                     default -> {
                         delivered.add(m);
                         futures.add(CompletableFuture.completedFuture(null));
@@ -156,6 +158,23 @@ class DeadLetterTest {
             clock.advance(Duration.ofMinutes(10).toMillis());
         }
         assertThat(emitter.delivered).isEmpty();
+
+        emitter.behaviour.remove("orders.DLQ");
+        clock.advance(Duration.ofMinutes(10).toMillis());
+        await().until(() -> stored(m).state() == MessageState.DEAD);
+        assertThat(emitter.delivered).singleElement().satisfies(c -> assertThat(c.topic()).isEqualTo("orders.DLQ"));
+    }
+
+    @Test
+    void aCopyThatFailsInAWayThatMayPassIsTriedAgainAndTheMessageIsNotDeadWithoutIt() {
+        start(new DeadLetters(true, ".DLQ", Map.of()));
+        emitter.behaviour.put("orders", "permanent");
+        emitter.behaviour.put("orders.DLQ", "no-metadata"); // a missing topic, or a cluster out of reach
+
+        DelayMessage m = submit("orders");
+        await().until(() -> stored(m).state() == MessageState.SCHEDULED && stored(m).lastError() != null);
+        assertThat(stored(m).lastError()).contains("dead-letter topic orders.DLQ unavailable");
+        assertThat(stored(m).attempts()).isZero();
 
         emitter.behaviour.remove("orders.DLQ");
         clock.advance(Duration.ofMinutes(10).toMillis());
