@@ -82,7 +82,7 @@ final class MybatisMessageStore implements MessageStore {
 
     @Override
     public Optional<DelayMessage> get(long id) {
-        return call("get", () -> Optional.ofNullable(mapper.selectById(id)).map(MessageRow::toMessage));
+        return bounded("get", () -> Optional.ofNullable(mapper.selectById(id)).map(MessageRow::toMessage));
     }
 
     @Override
@@ -91,7 +91,7 @@ final class MybatisMessageStore implements MessageStore {
         if (distinct.isEmpty()) {
             return List.of();
         }
-        return call("findByIdempotencyKeys", () -> {
+        return bounded("findByIdempotencyKeys", () -> {
             List<DelayMessage> found = new ArrayList<>();
             for (List<String> chunk : chunks(distinct)) {
                 for (MessageRow r : mapper.selectByIdemKeys(appKey, chunk)) {
@@ -109,7 +109,7 @@ final class MybatisMessageStore implements MessageStore {
             return List.of();
         }
         long lo = Math.max(fromFireAt, afterFireAt);
-        return call("scanScheduled", () -> mapper.scanScheduled(slot, lo, toFireAt, afterFireAt, afterId, limit));
+        return bounded("scanScheduled", () -> mapper.scanScheduled(slot, lo, toFireAt, afterFireAt, afterId, limit));
     }
 
     @Override
@@ -202,7 +202,7 @@ final class MybatisMessageStore implements MessageStore {
 
     @Override
     public boolean cancel(long id, long now) {
-        return call("cancel", () -> mapper.cancel(id, now) == 1);
+        return bounded("cancel", () -> mapper.cancel(id, now) == 1);
     }
 
     @Override
@@ -375,6 +375,17 @@ final class MybatisMessageStore implements MessageStore {
             out.add(last);
         }
         return out;
+    }
+
+    /**
+     * A single-statement call run in a store transaction all the same, for its bound: a client's read or cancel, and
+     * the preloader's scan, on a connection whose network went silent fail after {@code delay.store.transaction-timeout}
+     * (see {@link BoundedTransactionManager}) instead of the URL's {@code socketTimeout}, which may be a minute or
+     * none. The submit path reads idempotency keys this way, so a frozen database refuses a keyed submit as fast as an
+     * unkeyed one. (Counts and the console's search stay outside: they may rightly take longer on a large table.)
+     */
+    private <T> T bounded(String action, Supplier<T> work) {
+        return call(action, () -> tx.execute(status -> work.get()));
     }
 
     private static <T> T call(String action, Supplier<T> work) {

@@ -134,15 +134,17 @@ class MariaDbMessageStoreTest extends SqlStoreContract {
     }
 
     /**
-     * A transactional store call on a connection whose network went silent (a frozen database host, a partition)
-     * fails with StoreUnavailableException within {@code delay.store.transaction-timeout} (plus a grace), not after the
-     * URL's {@code socketTimeout}: the transaction timeout becomes the connection's network timeout for the length of
-     * the transaction ({@link BoundedTransactionManager}). The server-side statement timeout that Spring's query
-     * timeout turns into on MariaDB cannot help here: the server's answer never arrives.
+     * A store call on a connection whose network went silent (a frozen database host, a partition) fails with
+     * StoreUnavailableException within {@code delay.store.transaction-timeout} (plus a grace), not after the URL's
+     * {@code socketTimeout}: the transaction timeout becomes the connection's network timeout for the length of the
+     * transaction ({@link BoundedTransactionManager}), and the single-statement calls that clients wait on (get, the
+     * idempotency lookup of a keyed submit, cancel) and the preloader's scan run in one too. The server-side
+     * statement timeout that Spring's query timeout turns into on MariaDB cannot help here: the server's answer never
+     * arrives.
      */
     @Test
-    @Timeout(120)
-    void aTransactionOnASilentConnectionFailsWithinTheTransactionTimeout() throws Exception {
+    @Timeout(240)
+    void aCallOnASilentConnectionFailsWithinTheTransactionTimeout() throws Exception {
         java.util.regex.Matcher hostPort = java.util.regex.Pattern.compile("//([^/:?]+):(\\d+)/").matcher(server.url());
         assertThat(hostPort.find()).as("host and port in %s", server.url()).isTrue();
         try (TcpProxy relay = new TcpProxy(hostPort.group(1), Integer.parseInt(hostPort.group(2)))) {
@@ -151,15 +153,26 @@ class MariaDbMessageStoreTest extends SqlStoreContract {
             try (ConfigurableApplicationContext frozen = server.startStoreAt(viaRelay,
                     "delay.store.transaction-timeout=2s", "spring.datasource.hikari.maximum-pool-size=1")) {
                 io.hourglass.core.spi.MessageStore store = frozen.getBean(io.hourglass.core.spi.MessageStore.class);
-                store.insert(List.of(message(t0 + 1000))); // the pool's one connection is open and just used
-                relay.freeze();
-                long start = System.nanoTime();
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.insert(List.of(message(t0 + 2000))))
-                        .isInstanceOf(StoreUnavailableException.class);
-                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                assertThat(millis).as("insert on a silent connection failed after (ms)")
-                        .isBetween(1_000L, 2_000L + BoundedTransactionManager.GRACE_MS + 4_000L);
-                relay.restore();
+                DelayMessage kept = message(t0 + 500);
+                store.insert(List.of(kept));
+                Map<String, Runnable> calls = new java.util.LinkedHashMap<>();
+                calls.put("insert", () -> store.insert(List.of(message(t0 + 2000))));
+                calls.put("get", () -> store.get(kept.id()));
+                calls.put("findByIdempotencyKeys", () -> store.findByIdempotencyKeys(app, List.of("k-1", "k-2")));
+                calls.put("cancel", () -> store.cancel(kept.id(), t0));
+                calls.put("scanScheduled", () -> store.scanScheduled(slot, t0, t0 + 10_000, 0, 0, 10));
+                for (Map.Entry<String, Runnable> call : calls.entrySet()) {
+                    store.get(kept.id()); // the pool's one connection is open and just used
+                    relay.freeze();
+                    long start = System.nanoTime();
+                    org.assertj.core.api.Assertions.assertThatThrownBy(call.getValue()::run).as(call.getKey())
+                            .isInstanceOf(StoreUnavailableException.class);
+                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    assertThat(millis).as("%s on a silent connection failed after (ms)", call.getKey())
+                            .isBetween(1_000L, 2_000L + BoundedTransactionManager.GRACE_MS + 4_000L);
+                    relay.restore();
+                }
+                assertThat(store.get(kept.id())).as("the store answers again once the network is back").isPresent();
             }
         }
     }
