@@ -20,6 +20,7 @@ public final class DelayMetrics {
     final Counter retried;
     final Counter dead;
     final Counter deadLettered;
+    final Counter expired;
     final Counter duplicates;
     final Counter claimsLost;
     final Counter swept;
@@ -39,6 +40,7 @@ public final class DelayMetrics {
         late = Counter.builder("hourglass.messages.late").description("Messages emitted later than delay.core.late-threshold after their due time").register(registry);
         retried = Counter.builder("hourglass.messages.retried").description("Emit failures scheduled for a retry with backoff").register(registry);
         dead = Counter.builder("hourglass.messages.dead").description("Messages given up after delay.core.max-attempts").register(registry);
+        expired = Counter.builder("hourglass.messages.expired").description("Messages claimed at or after their expiresAt: never emitted, EXPIRED").register(registry);
         deadLettered = Counter.builder("hourglass.messages.dead.lettered").description("Copies of DEAD messages acknowledged by their dead-letter topic").register(registry);
         duplicates = Counter.builder("hourglass.messages.duplicates").description("Stuck claims released for re-firing: each may be emitted twice").register(registry);
         held = Counter.builder("hourglass.messages.held").description("Due messages of disabled apps put back unemitted (re-checked every 30 s)").register(registry);

@@ -104,10 +104,11 @@ public final class DelayService {
         NewMessage message;
         try {
             long now = clock.now();
-            long deliverAt = validator.validateSubmit(cmd, now);
+            MessageValidator.Times times = validator.validateSubmitTimes(cmd, now);
             apps.checkTopic(appKey, cmd.topic());
-            message = new NewMessage(appKey, cmd.topic(), cmd.key(), cmd.payload(), cmd.headers(), deliverAt,
-                    cmd.repeatIntervalMs(), now, idempotencyKey, idempotencyKey == null ? null : RequestDigest.of(cmd));
+            message = new NewMessage(appKey, cmd.topic(), cmd.key(), cmd.payload(), cmd.headers(), times.deliverAt(),
+                    cmd.repeatIntervalMs(), now, idempotencyKey, idempotencyKey == null ? null : RequestDigest.of(cmd),
+                    times.expiresAt());
         } catch (DelayException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -3,6 +3,7 @@ package io.hourglass.core.engine;
 import io.hourglass.core.clock.DelayClock;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
+import io.hourglass.core.model.MessageState;
 import io.hourglass.core.spi.Coordinator;
 import io.hourglass.core.spi.MessageEmitter;
 import io.hourglass.core.spi.MessageStore;
@@ -139,17 +140,23 @@ final class Firer implements Runnable {
             return false;
         }
         metrics.claimsLost.increment(owned.size() - claimed.size());
-        claimed = holdDisabledApps(claimed, token, now);
-        if (claimed.isEmpty()) {
+        // expiry is checked at claim: a message claimed at or after its expiresAt is never emitted
+        List<DelayMessage> expired = new ArrayList<>(0);
+        List<DelayMessage> live = new ArrayList<>(claimed.size());
+        for (DelayMessage m : claimed) {
+            (m.isExpiredAt(now) ? expired : live).add(m);
+        }
+        claimed = holdDisabledApps(live, token, now);
+        if (claimed.isEmpty() && expired.isEmpty()) {
             return false;
         }
         long start = System.nanoTime();
-        List<CompletableFuture<Void>> emitted = emitAll(claimed, now);
+        List<CompletableFuture<Void>> emitted = claimed.isEmpty() ? List.of() : emitAll(claimed, now);
         List<DelayMessage> toRecord = claimed;
         try {
             recorders.execute(() -> {
                 try {
-                    record(toRecord, emitted, token, now, start);
+                    record(toRecord, emitted, expired, token, now, start);
                 } catch (Throwable t) {
                     // outcomes unwritten: the messages stay FIRING and the sweeper re-fires them (at least once)
                     log.error("[node={}] recording a batch of {} failed", coordinator.nodeId(), toRecord.size(), t);
@@ -159,19 +166,23 @@ final class Firer implements Runnable {
                 }
             });
         } catch (RejectedExecutionException e) { // shutting down: record on this thread
-            record(toRecord, emitted, token, now, start);
+            record(toRecord, emitted, expired, token, now, start);
             return false;
         }
         return true;
     }
 
-    private void record(List<DelayMessage> claimed, List<CompletableFuture<Void>> futures, long token, long now,
-                        long start) {
+    private void record(List<DelayMessage> claimed, List<CompletableFuture<Void>> futures, List<DelayMessage> expired,
+                        long token, long now, long start) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.claimTimeout().toMillis() * 3 / 4);
         List<Long> delivered = new ArrayList<>(claimed.size());
         List<MessageStore.Rearm> rearms = new ArrayList<>(0);
         List<MessageStore.Retry> retries = new ArrayList<>(0);
-        List<Dying> dying = new ArrayList<>(0);
+        List<Dying> dying = new ArrayList<>(expired.size());
+        for (DelayMessage m : expired) {
+            dying.add(new Dying(m, MessageState.EXPIRED, Dying.EXPIRED,
+                    "expired at " + m.expiresAt() + " before it could be emitted", m.lastError()));
+        }
         List<MessageStore.Retry> untried = new ArrayList<>(0);
         AppStats perApp = metrics.appStats;
         long lateThreshold = settings.lateThreshold().toMillis();
@@ -194,9 +205,10 @@ final class Firer implements Runnable {
                 // never sent, or the target as a whole was down: later, and the claim is no attempt
                 untried.add(new MessageStore.Retry(m.id(), now + outageBackoff(m, now), outcome.error()));
             } else if (outcome.cause() instanceof MessageEmitter.PermanentFailureException) {
-                dying.add(new Dying(m, Dying.PERMANENT, "permanent failure: " + outcome.error(), outcome.error()));
+                dying.add(new Dying(m, MessageState.DEAD, Dying.PERMANENT, "permanent failure: " + outcome.error(),
+                        outcome.error()));
             } else if (m.attempts() >= settings.maxAttempts()) {
-                dying.add(new Dying(m, Dying.ATTEMPTS_EXHAUSTED,
+                dying.add(new Dying(m, MessageState.DEAD, Dying.ATTEMPTS_EXHAUSTED,
                         "gave up after " + settings.maxAttempts() + " attempts: " + outcome.error(), outcome.error()));
             } else {
                 long wait = backoff(m.attempts());
@@ -208,9 +220,14 @@ final class Firer implements Runnable {
         }
         metrics.emit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         Map<String, List<Long>> deadByReason = new LinkedHashMap<>(0);
+        Map<String, List<Long>> expiredByReason = new LinkedHashMap<>(0);
         for (Dying d : deadLetter(dying, now, deadline, untried)) {
-            perApp.dead(d.message().appKey());
-            deadByReason.computeIfAbsent(d.storedReason(), r -> new ArrayList<>()).add(d.message().id());
+            if (d.state() == MessageState.EXPIRED) {
+                expiredByReason.computeIfAbsent(d.storedReason(), r -> new ArrayList<>()).add(d.message().id());
+            } else {
+                perApp.dead(d.message().appKey());
+                deadByReason.computeIfAbsent(d.storedReason(), r -> new ArrayList<>()).add(d.message().id());
+            }
         }
         if (!retries.isEmpty()) {
             // one line per batch, not per message: the operator sees why attempts are spent
@@ -227,6 +244,12 @@ final class Firer implements Runnable {
             record(() -> store.markDead(d.getValue(), token, d.getKey(), done), d.getValue().size(), "dead");
             deadCount += d.getValue().size();
         }
+        int expiredCount = 0;
+        for (Map.Entry<String, List<Long>> e : expiredByReason.entrySet()) {
+            record(() -> store.markExpired(e.getValue(), token, e.getKey(), done), e.getValue().size(), "expired");
+            expiredCount += e.getValue().size();
+        }
+        metrics.expired.increment(expiredCount);
         metrics.fired.increment(delivered.size() + rearms.size());
         metrics.retried.increment(retries.size() + untried.size());
         metrics.dead.increment(deadCount);
@@ -242,12 +265,13 @@ final class Firer implements Runnable {
     }
 
     /** A message on its way to DEAD: why (a code for its dead-letter copy, the text kept in the store) and its error. */
-    private record Dying(DelayMessage message, String code, String storedReason, String error) {
+    private record Dying(DelayMessage message, MessageState state, String code, String storedReason, String error) {
         static final String PERMANENT = "permanent-failure";
         static final String ATTEMPTS_EXHAUSTED = "attempts-exhausted";
+        static final String EXPIRED = "expired";
 
         Dying because(String more) {
-            return new Dying(message, code, storedReason + " " + more, error);
+            return new Dying(message, state, code, storedReason + " " + more, error);
         }
     }
 

@@ -31,8 +31,17 @@ final class MessageValidator {
         this.settings = settings;
     }
 
+    /** A submit's absolute times: when it is due, and when it expires (0: never). */
+    record Times(long deliverAt, long expiresAt) {
+    }
+
     /** Validates a submit and returns its absolute due time. */
     long validateSubmit(SubmitCommand cmd, long now) {
+        return validateSubmitTimes(cmd, now).deliverAt();
+    }
+
+    /** Validates a submit and returns its absolute due and expiry times. */
+    Times validateSubmitTimes(SubmitCommand cmd, long now) {
         List<FieldError> errors = new ArrayList<>();
         if (cmd.topic() == null || cmd.topic().isEmpty()) {
             errors.add(new FieldError("topic", "is required"));
@@ -49,6 +58,7 @@ final class MessageValidator {
         }
         validateHeaders(cmd.headers(), errors);
         long deliverAt = dueTime(cmd.delayMs(), cmd.deliverAt(), now, errors);
+        long expiresAt = expiry(cmd, deliverAt, now, errors);
         if (cmd.repeatIntervalMs() != null) {
             long min = settings.minRepeatInterval().toMillis();
             long max = settings.maxDelay().toMillis();
@@ -63,7 +73,42 @@ final class MessageValidator {
         if (bytes > settings.maxPayloadBytes()) {
             throw new PayloadTooLargeException(bytes, settings.maxPayloadBytes());
         }
-        return deliverAt;
+        return new Times(deliverAt, expiresAt);
+    }
+
+    /**
+     * The expiry of a submit: 0 when it names none; else after its due time (a message that would expire before it
+     * is due could never be emitted: a 400) and within {@code max-delay} of now.
+     */
+    private long expiry(SubmitCommand cmd, long deliverAt, long now, List<FieldError> errors) {
+        if (cmd.ttlMs() == null && cmd.expiresAt() == null) {
+            return 0;
+        }
+        if (cmd.ttlMs() != null && cmd.expiresAt() != null) {
+            errors.add(new FieldError("ttlMs", "at most one of ttlMs and expiresAt"));
+            return 0;
+        }
+        long max = settings.maxDelay().toMillis();
+        String field = cmd.ttlMs() != null ? "ttlMs" : "expiresAt";
+        long expiresAt;
+        if (cmd.ttlMs() != null) {
+            if (cmd.ttlMs() <= 0 || cmd.ttlMs() > max) {
+                errors.add(new FieldError(field, "must be between 1 and " + max));
+                return 0;
+            }
+            expiresAt = now + cmd.ttlMs();
+        } else {
+            expiresAt = cmd.expiresAt();
+            if (expiresAt <= now || expiresAt - now > max) {
+                errors.add(new FieldError(field, "must lie after now and at most " + max + " ms (delay.core.max-delay) ahead"));
+                return 0;
+            }
+        }
+        if (expiresAt <= deliverAt) {
+            errors.add(new FieldError(field, "puts the expiry at or before the due time: the message could never be emitted"));
+            return 0;
+        }
+        return expiresAt;
     }
 
     /** The client's idempotency key, when given, is 1-128 characters. */

@@ -9,10 +9,11 @@ import java.util.Map;
  * commit, so that the rows of one commit share their index pages (see {@link GroupCommitter}).
  */
 record NewMessage(String appKey, String topic, String key, String payload, Map<String, String> headers,
-                  long deliverAt, Long repeatIntervalMs, long createdAt, String idempotencyKey, String requestHash) {
+                  long deliverAt, Long repeatIntervalMs, long createdAt, String idempotencyKey, String requestHash,
+                  long expiresAt) {
 
     DelayMessage withId(long id) {
         return DelayMessage.scheduled(id, appKey, topic, key, payload, headers, deliverAt, repeatIntervalMs, createdAt,
-                idempotencyKey, requestHash);
+                idempotencyKey, requestHash).withExpiresAt(expiresAt);
     }
 }

@@ -40,6 +40,11 @@ final class RequestDigest {
         field(sha, cmd.delayMs() == null ? null : "d" + cmd.delayMs());
         field(sha, cmd.deliverAt() == null ? null : "a" + cmd.deliverAt());
         field(sha, cmd.repeatIntervalMs() == null ? null : "r" + cmd.repeatIntervalMs());
+        // only when set: the digests of requests stored before TTL existed stay what they were
+        if (cmd.ttlMs() != null || cmd.expiresAt() != null) {
+            field(sha, cmd.ttlMs() == null ? null : "t" + cmd.ttlMs());
+            field(sha, cmd.expiresAt() == null ? null : "e" + cmd.expiresAt());
+        }
         return Base64.getUrlEncoder().withoutPadding().encodeToString(sha.digest());
     }
 

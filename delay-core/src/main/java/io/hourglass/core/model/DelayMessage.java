@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param lastError        last emit error, or {@code null}
  * @param requestHash      digest of the submit request when it carried an idempotency key (a repeat of the key
  *                         with a different request is refused), or {@code null}
+ * @param expiresAt        epoch ms after which the message is never emitted (it goes EXPIRED), or 0 for never
  */
 public record DelayMessage(
         long id,
@@ -50,7 +51,17 @@ public record DelayMessage(
         long claimToken,
         long claimedAt,
         String lastError,
-        String requestHash) {
+        String requestHash,
+        long expiresAt) {
+
+    /** A message that never expires. */
+    public DelayMessage(long id, String appKey, String topic, String key, String payload, Map<String, String> headers,
+                        long deliverAt, long fireAt, Long repeatIntervalMs, MessageState state, int attempts,
+                        long createdAt, long updatedAt, int slot, long version, String idempotencyKey,
+                        long claimToken, long claimedAt, String lastError, String requestHash) {
+        this(id, appKey, topic, key, payload, headers, deliverAt, fireAt, repeatIntervalMs, state, attempts, createdAt,
+                updatedAt, slot, version, idempotencyKey, claimToken, claimedAt, lastError, requestHash, 0L);
+    }
 
     /** A message without a request digest (no idempotency key, or stored before digests were kept). */
     public DelayMessage(long id, String appKey, String topic, String key, String payload, Map<String, String> headers,
@@ -85,6 +96,18 @@ public record DelayMessage(
         return new DelayMessage(id, appKey, topic, key, payload, headers, deliverAt, deliverAt, repeatIntervalMs,
                 MessageState.SCHEDULED, 0, now, now, MessageIds.slotOf(id), 0L, idempotencyKey, 0L, 0L, null,
                 requestHash);
+    }
+
+    /** Whether this message may no longer be emitted at {@code now} (its TTL ran out). */
+    public boolean isExpiredAt(long now) {
+        return expiresAt > 0 && now >= expiresAt;
+    }
+
+    /** This message with another expiry (0: never). */
+    public DelayMessage withExpiresAt(long newExpiresAt) {
+        return new DelayMessage(id, appKey, topic, key, payload, headers, deliverAt, fireAt, repeatIntervalMs, state,
+                attempts, createdAt, updatedAt, slot, version, idempotencyKey, claimToken, claimedAt, lastError,
+                requestHash, newExpiresAt);
     }
 
     public boolean isRepeating() {

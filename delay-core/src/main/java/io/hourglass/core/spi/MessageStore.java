@@ -83,6 +83,9 @@ public interface MessageStore {
     /** {@code FIRING -> DEAD} with the error kept, for ids still held by {@code claimToken}. Returns the rows changed. */
     int markDead(Collection<Long> ids, long claimToken, String error, long now);
 
+    /** {@code FIRING -> EXPIRED} for the rows still held by {@code claimToken}: they were claimed past their TTL. */
+    int markExpired(Collection<Long> ids, long claimToken, String reason, long now);
+
     /**
      * {@code SCHEDULED -> CANCELLED}. Returns {@code true} when this call cancelled it; {@code false} when the id
      * is unknown or the message is no longer SCHEDULED (read it to tell which).

@@ -152,6 +152,13 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     @Override
+    public synchronized int markExpired(Collection<Long> ids, long claimToken, String reason, long now) {
+        check();
+        return updateHeld(ids, claimToken, m -> copy(m, MessageState.EXPIRED, m.deliverAt(), m.fireAt(), m.attempts(),
+                now, m.claimToken(), m.claimedAt(), reason));
+    }
+
+    @Override
     public synchronized boolean cancel(long id, long now) {
         check();
         DelayMessage m = rows.get(id);
@@ -317,6 +324,6 @@ public final class InMemoryMessageStore implements MessageStore {
                                      long now, long claimToken, long claimedAt, String lastError) {
         return new DelayMessage(m.id(), m.appKey(), m.topic(), m.key(), m.payload(), m.headers(), deliverAt, fireAt,
                 m.repeatIntervalMs(), state, attempts, m.createdAt(), now, m.slot(), m.version() + 1,
-                m.idempotencyKey(), claimToken, claimedAt, lastError);
+                m.idempotencyKey(), claimToken, claimedAt, lastError, m.requestHash(), m.expiresAt());
     }
 }
