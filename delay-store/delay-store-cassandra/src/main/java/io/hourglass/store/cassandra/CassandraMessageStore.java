@@ -359,6 +359,13 @@ final class CassandraMessageStore implements MessageStore {
     }
 
     @Override
+    public int markExpired(Collection<Long> ids, long claimToken, String reason, long now) {
+        String kept = keptError(reason);
+        return count("markExpired", sortedDistinct(ids),
+                id -> whileHeld(id, claimToken, c -> Target.of(c, MessageState.EXPIRED).withError(kept)), now);
+    }
+
+    @Override
     public boolean cancel(long id, long now) {
         return count("cancel", List.of(id), i -> new Change(i, false) {
             @Override
@@ -458,7 +465,8 @@ final class CassandraMessageStore implements MessageStore {
         }
         return call("purgeFinished", () -> {
             int purged = 0;
-            for (MessageState state : List.of(MessageState.DELIVERED, MessageState.CANCELLED, MessageState.DEAD)) {
+            for (MessageState state : List.of(MessageState.DELIVERED, MessageState.CANCELLED, MessageState.DEAD,
+                    MessageState.EXPIRED)) {
                 while (purged < limit) {
                     int want = limit - purged;
                     List<StateHint> hints = new ArrayList<>(want);

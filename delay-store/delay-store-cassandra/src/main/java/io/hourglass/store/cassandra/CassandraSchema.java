@@ -69,7 +69,7 @@ final class CassandraSchema {
                         + "id bigint PRIMARY KEY, slot int, app_key text, topic text, msg_key text, payload text,"
                         + " headers text, deliver_at bigint, fire_at bigint, repeat_interval_ms bigint, state text,"
                         + " attempts int, created_at bigint, updated_at bigint, version bigint, idem_key text,"
-                        + " claim_token bigint, claimed_at bigint, last_error text, request_hash text)",
+                        + " claim_token bigint, claimed_at bigint, last_error text, request_hash text, expires_at bigint)",
                 "CREATE TABLE IF NOT EXISTS " + ks + ".message_due ("
                         + "slot int, bucket bigint, fire_at bigint, id bigint, written_at bigint,"
                         + " PRIMARY KEY ((slot, bucket), fire_at, id)) WITH gc_grace_seconds = 3600",
@@ -120,7 +120,7 @@ final class CassandraSchema {
     static void upgrade(CqlSession session, String ks) {
         addMissingColumns(session, ks, "app", APP_COLUMNS);
         addMissingColumns(session, ks, "message_by_state", columns("app_key text"));
-        addMissingColumns(session, ks, "message", columns("request_hash text"));
+        addMissingColumns(session, ks, "message", columns("request_hash text", "expires_at bigint"));
     }
 
     private static void addMissingColumns(CqlSession session, String ks, String table, Map<String, String> wanted) {

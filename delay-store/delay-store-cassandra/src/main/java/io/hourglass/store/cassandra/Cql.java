@@ -25,7 +25,7 @@ final class Cql {
 
     private static final String MESSAGE_COLUMNS = "id, slot, app_key, topic, msg_key, payload, headers, deliver_at,"
             + " fire_at, repeat_interval_ms, state, attempts, created_at, updated_at, version, idem_key, claim_token,"
-            + " claimed_at, last_error, request_hash";
+            + " claimed_at, last_error, request_hash, expires_at";
     /** What a change of state needs of a row: everything but the payload and the headers. */
     static final String META_COLUMNS = "id, slot, app_key, deliver_at, fire_at, state, attempts, updated_at, version,"
             + " idem_key, claim_token, claimed_at, last_error";
@@ -106,7 +106,7 @@ final class Cql {
         // Rows are inserted with timestamp 1, below any Paxos ballot: every later lightweight transaction on the row
         // writes cells that win, whatever the clocks of the client and the coordinator say (see docs/stores.md).
         insertMessage = prepare("INSERT INTO " + ks + "message (" + MESSAGE_COLUMNS + ") VALUES"
-                + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP 1");
+                + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP 1");
         selectMessage = prepare("SELECT " + MESSAGE_COLUMNS + " FROM " + ks + "message WHERE id = ?");
         selectMeta = prepare("SELECT " + META_COLUMNS + " FROM " + ks + "message WHERE id = ?");
         selectExists = prepare("SELECT id FROM " + ks + "message WHERE id = ?");

@@ -26,7 +26,7 @@ final class MessageRows {
         return new Object[] {m.id(), m.slot(), m.appKey(), m.topic(), m.key(), m.payload(),
                 HeadersJson.encode(m.headers()), m.deliverAt(), m.fireAt(), m.repeatIntervalMs(), m.state().name(),
                 m.attempts(), m.createdAt(), m.updatedAt(), m.version(), m.idempotencyKey(), m.claimToken(),
-                m.claimedAt(), m.lastError(), m.requestHash()};
+                m.claimedAt(), m.lastError(), m.requestHash(), m.expiresAt()};
     }
 
     /** A whole row (every column of the message table) as a message. */
@@ -38,7 +38,7 @@ final class MessageRows {
                 MessageState.valueOf(r.getString("state")), r.getInt("attempts"), r.getLong("created_at"),
                 r.getLong("updated_at"), r.getInt("slot"), r.getLong("version"), r.getString("idem_key"),
                 r.getLong("claim_token"), r.getLong("claimed_at"), r.getString("last_error"),
-                r.getString("request_hash"));
+                r.getString("request_hash"), r.isNull("expires_at") ? 0L : r.getLong("expires_at"));
     }
 
     /** What a change of state reads of a row (no payload, no headers); {@code full} when the caller needs those. */
@@ -84,7 +84,7 @@ final class MessageRows {
             return new DelayMessage(before.id(), before.appKey(), before.topic(), before.key(), before.payload(),
                     before.headers(), deliverAt, fireAt, before.repeatIntervalMs(), state, attempts,
                     before.createdAt(), now, before.slot(), newVersion, before.idempotencyKey(), claimToken,
-                    claimedAt, setsError ? lastError : before.lastError());
+                    claimedAt, setsError ? lastError : before.lastError(), before.requestHash(), before.expiresAt());
         }
     }
 }

@@ -40,6 +40,9 @@ interface MessageMapper {
     int markDead(@Param("ids") List<Long> ids, @Param("token") long token, @Param("error") String error,
                  @Param("now") long now);
 
+    int markExpired(@Param("ids") List<Long> ids, @Param("token") long token, @Param("error") String error,
+                    @Param("now") long now);
+
     int cancel(@Param("id") long id, @Param("now") long now);
 
     int reschedule(@Param("id") long id, @Param("deliverAt") long deliverAt,

@@ -29,6 +29,7 @@ final class MessageRow {
     long claimedAt;
     String lastError;
     String requestHash;
+    long expiresAt;
 
     static MessageRow of(DelayMessage m) {
         MessageRow r = new MessageRow();
@@ -52,12 +53,13 @@ final class MessageRow {
         r.claimedAt = m.claimedAt();
         r.lastError = m.lastError();
         r.requestHash = m.requestHash();
+        r.expiresAt = m.expiresAt();
         return r;
     }
 
     DelayMessage toMessage() {
         return new DelayMessage(id, appKey, topic, msgKey, payload, HeadersJson.decode(headers), deliverAt, fireAt,
                 repeatIntervalMs, MessageState.valueOf(state), attempts, createdAt, updatedAt, slot, version, idemKey,
-                claimToken, claimedAt, lastError, requestHash);
+                claimToken, claimedAt, lastError, requestHash, expiresAt);
     }
 }

@@ -186,15 +186,26 @@ final class MybatisMessageStore implements MessageStore {
 
     @Override
     public int markDead(Collection<Long> ids, long claimToken, String error, long now) {
+        return markFinal("markDead", ids, claimToken, error, now, mapper::markDead);
+    }
+
+    @Override
+    public int markExpired(Collection<Long> ids, long claimToken, String reason, long now) {
+        return markFinal("markExpired", ids, claimToken, reason, now, mapper::markExpired);
+    }
+
+    /** The update that ends the held claims of {@code ids} in a final state, keeping (the start of) the error. */
+    private int markFinal(String action, Collection<Long> ids, long claimToken, String error, long now,
+                          FinalUpdate update) {
         List<Long> sorted = sortedDistinct(ids);
         if (sorted.isEmpty()) {
             return 0;
         }
         String kept = keptError(error);
-        return call("markDead", () -> tx.execute(status -> {
+        return call(action, () -> tx.execute(status -> {
             int changed = 0;
             for (List<Long> chunk : chunks(sorted)) {
-                changed += mapper.markDead(chunk, claimToken, kept, now);
+                changed += update.apply(chunk, claimToken, kept, now);
             }
             return changed;
         }));
@@ -213,6 +224,11 @@ final class MybatisMessageStore implements MessageStore {
             }
             return Optional.of(mapper.selectById(id).toMessage()); // our row lock holds until commit
         }));
+    }
+
+    @FunctionalInterface
+    private interface FinalUpdate {
+        int apply(List<Long> ids, long token, String error, long now);
     }
 
     @Override

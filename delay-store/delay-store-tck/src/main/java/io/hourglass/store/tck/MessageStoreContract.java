@@ -957,6 +957,40 @@ public abstract class MessageStoreContract {
         assertThat(store().redrive(ids.next(slot, t0), t0 + 5000, t0 + 40)).isEmpty();
     }
 
+    @Test
+    @Timeout(30)
+    void expiresAtRoundTripsAndComesBackWithTheClaim() {
+        DelayMessage m = message(t0 + 10).withExpiresAt(t0 + 5_000);
+        DelayMessage never = message(t0 + 10);
+        insert(m, never);
+
+        assertThat(store().get(m.id()).orElseThrow().expiresAt()).isEqualTo(t0 + 5_000);
+        assertThat(store().get(never.id()).orElseThrow().expiresAt()).isZero();
+        List<DelayMessage> claimed = store().claim(List.of(m.id(), never.id()), t0 + 20, token());
+        assertThat(claimed).extracting(DelayMessage::expiresAt).containsExactlyInAnyOrder(t0 + 5_000, 0L);
+    }
+
+    @Test
+    @Timeout(30)
+    void markExpiredMovesFiringToExpiredWithTheReasonAndOnlyUnderTheClaim() {
+        DelayMessage m = message(t0 + 10).withExpiresAt(t0 + 15);
+        insert(m);
+        long token = token();
+        store().claim(List.of(m.id()), t0 + 20, token);
+
+        assertThat(store().markExpired(List.of(m.id()), token() , "x", t0 + 30)).as("another claim").isZero();
+        assertThat(store().markExpired(List.of(m.id()), token, "expired at 15 before it could be emitted", t0 + 30))
+                .isEqualTo(1);
+
+        DelayMessage expired = store().get(m.id()).orElseThrow();
+        assertThat(expired.state()).isEqualTo(MessageState.EXPIRED);
+        assertThat(expired.lastError()).startsWith("expired at");
+        assertThat(expired.updatedAt()).isEqualTo(t0 + 30);
+        assertThat(store().claim(List.of(m.id()), t0 + 40, token())).isEmpty();
+        assertThat(store().cancel(m.id(), t0 + 40)).isFalse();
+        assertThat(store().redrive(m.id(), t0 + 50, t0 + 40)).as("only DEAD is redriven").isEmpty();
+    }
+
     // ---------------------------------------------------------------- releaseStuck
 
     @Test
@@ -1030,6 +1064,7 @@ public abstract class MessageStoreContract {
         DelayMessage delivered = finished(slot, MessageState.DELIVERED, t0 + 100);
         DelayMessage cancelled = finished(slot, MessageState.CANCELLED, t0 + 100);
         DelayMessage dead = finished(slot, MessageState.DEAD, t0 + 100);
+        DelayMessage expired = finished(slot, MessageState.EXPIRED, t0 + 100);
         DelayMessage deliveredAtCutoff = finished(slot, MessageState.DELIVERED, cutoff);
         DelayMessage deliveredLater = finished(slot, MessageState.DELIVERED, t0 + 5000);
         DelayMessage otherSlotDelivered = finished(otherSlot, MessageState.DELIVERED, t0 + 100);
@@ -1041,8 +1076,9 @@ public abstract class MessageStoreContract {
 
         int purged = store().purgeFinished(slot, cutoff, 100);
 
-        assertThat(purged).isEqualTo(3);
+        assertThat(purged).isEqualTo(4);
         assertThat(store().get(delivered.id())).isEmpty();
+        assertThat(store().get(expired.id())).isEmpty();
         assertThat(store().get(cancelled.id())).isEmpty();
         assertThat(store().get(dead.id())).isEmpty();
         assertThat(store().get(deliveredAtCutoff.id())).contains(deliveredAtCutoff);
@@ -1403,6 +1439,10 @@ public abstract class MessageStoreContract {
             case DEAD -> {
                 assertThat(store().claim(List.of(m.id()), at, token)).hasSize(1);
                 assertThat(store().markDead(List.of(m.id()), token, "gave up", at)).isEqualTo(1);
+            }
+            case EXPIRED -> {
+                assertThat(store().claim(List.of(m.id()), at, token)).hasSize(1);
+                assertThat(store().markExpired(List.of(m.id()), token, "expired", at)).isEqualTo(1);
             }
             default -> throw new IllegalArgumentException("not a terminal state: " + state);
         }
