@@ -11,7 +11,8 @@ import java.util.Map;
  */
 public record MessageView(String id, String appKey, String topic, String key, String payload, boolean payloadTruncated,
                           Map<String, String> headers, long deliverAt, Long repeatIntervalMs, String state,
-                          int attempts, String lastError, long createdAt, long updatedAt, int slot, long version) {
+                          int attempts, String lastError, long createdAt, long updatedAt, int slot, long version,
+                          Long expiresAt) {
 
     static final int PREVIEW_CHARS = 200;
 
@@ -20,6 +21,6 @@ public record MessageView(String id, String appKey, String topic, String key, St
         return new MessageView(MessageIds.format(m.id()), m.appKey(), m.topic(), m.key(),
                 cut ? m.payload().substring(0, PREVIEW_CHARS) : m.payload(), cut, m.headers(), m.deliverAt(),
                 m.repeatIntervalMs(), m.state().name(), m.attempts(), m.lastError(), m.createdAt(), m.updatedAt(),
-                m.slot(), m.version());
+                m.slot(), m.version(), m.expiresAt() == 0 ? null : m.expiresAt());
     }
 }

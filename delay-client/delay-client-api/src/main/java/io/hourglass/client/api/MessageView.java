@@ -15,11 +15,13 @@ import java.util.Map;
  * @param payload          the body
  * @param headers          user headers (empty when none)
  * @param deliverAt        due time, epoch ms UTC (for a repeating message: the due time of the next round)
- * @param state            {@code SCHEDULED}, {@code FIRING}, {@code DELIVERED}, {@code CANCELLED} or {@code DEAD}
+ * @param state            {@code SCHEDULED}, {@code FIRING}, {@code DELIVERED}, {@code CANCELLED}, {@code DEAD} or
+ *                         {@code EXPIRED}
  * @param attempts         emit attempts so far (of the current round, for a repeating message)
  * @param repeatIntervalMs interval of a repeating message, or {@code null} for a one-shot message
  * @param createdAt        epoch ms UTC
  * @param updatedAt        epoch ms UTC of the last change
+ * @param expiresAt        epoch ms UTC after which it is never emitted, or {@code null} when it does not expire
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -34,5 +36,6 @@ public record MessageView(
         int attempts,
         Long repeatIntervalMs,
         long createdAt,
-        long updatedAt) {
+        long updatedAt,
+        Long expiresAt) {
 }

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param delayMs          due in this many milliseconds from the server's now (0 = as soon as possible)
  * @param deliverAt        due at this absolute time, epoch ms UTC
  * @param repeatIntervalMs optional: after each delivery the message fires again this many ms later, until cancelled
+ * @param ttlMs            optional: not emitted if not emitted within this many ms of the submit (then EXPIRED)
+ * @param expiresAt        optional, instead of {@code ttlMs}: not emitted at or after this time, epoch ms UTC
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -26,7 +28,20 @@ public record SubmitRequest(
         Map<String, String> headers,
         Long delayMs,
         Long deliverAt,
-        Long repeatIntervalMs) {
+        Long repeatIntervalMs,
+        Long ttlMs,
+        Long expiresAt) {
+
+    /** A message without expiry. */
+    public SubmitRequest(String topic, String key, String payload, Map<String, String> headers, Long delayMs,
+                         Long deliverAt, Long repeatIntervalMs) {
+        this(topic, key, payload, headers, delayMs, deliverAt, repeatIntervalMs, null, null);
+    }
+
+    /** This request with a TTL: the message is never emitted later than {@code ttlMs} after the submit. */
+    public SubmitRequest withTtlMs(long ttlMs) {
+        return new SubmitRequest(topic, key, payload, headers, delayMs, deliverAt, repeatIntervalMs, ttlMs, null);
+    }
 
     /** A one-shot message due {@code delayMs} from now. */
     public static SubmitRequest delayed(String topic, String payload, long delayMs) {

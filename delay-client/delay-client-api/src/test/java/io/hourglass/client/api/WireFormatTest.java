@@ -57,10 +57,10 @@ class WireFormatTest {
     @Test
     void messageViewAlwaysCarriesEveryDocumentedField() {
         JsonNode node = json.valueToTree(new MessageView("7", "demo", null, "p", Map.of(), 5L, "SCHEDULED", 0, null,
-                1L, 2L));
+                1L, 2L, null));
 
         assertThat(node.properties()).extracting(Map.Entry::getKey).containsExactly("id", "topic", "key", "payload",
-                "headers", "deliverAt", "state", "attempts", "repeatIntervalMs", "createdAt", "updatedAt");
+                "headers", "deliverAt", "state", "attempts", "repeatIntervalMs", "createdAt", "updatedAt", "expiresAt");
         assertThat(node.get("key").isNull()).isTrue();
     }
 

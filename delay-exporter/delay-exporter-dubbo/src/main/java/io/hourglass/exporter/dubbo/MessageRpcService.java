@@ -160,7 +160,8 @@ final class MessageRpcService extends DubboMessageServiceTriple.MessageServiceIm
         // proto3 has no null: an absent topic arrives as "", which the core reports as missing, as REST does
         return new SubmitCommand(emptyToNull(m.getTopic()), m.hasKey() ? m.getKey() : null, m.getPayload(),
                 m.getHeadersMap(), m.hasDelayMs() ? m.getDelayMs() : null, m.hasDeliverAt() ? m.getDeliverAt() : null,
-                m.hasRepeatIntervalMs() ? m.getRepeatIntervalMs() : null);
+                m.hasRepeatIntervalMs() ? m.getRepeatIntervalMs() : null, m.hasTtlMs() ? m.getTtlMs() : null,
+                m.hasExpiresAt() ? m.getExpiresAt() : null);
     }
 
     static SubmitMessageResponse submitted(SubmitResult r) {
@@ -178,6 +179,9 @@ final class MessageRpcService extends DubboMessageServiceTriple.MessageServiceIm
         }
         if (m.repeatIntervalMs() != null) {
             b.setRepeatIntervalMs(m.repeatIntervalMs());
+        }
+        if (m.expiresAt() != 0) {
+            b.setExpiresAt(m.expiresAt());
         }
         return b.build();
     }

@@ -24,7 +24,7 @@ final class Dtos {
             return new SubmitCommand(null, null, null, null, null, null, null);
         }
         return new SubmitCommand(r.topic(), r.key(), r.payload(), r.headers(), r.delayMs(), r.deliverAt(),
-                r.repeatIntervalMs());
+                r.repeatIntervalMs(), r.ttlMs(), r.expiresAt());
     }
 
     static RescheduleCommand command(RescheduleRequest r) {
@@ -41,7 +41,8 @@ final class Dtos {
 
     static MessageView view(DelayMessage m) {
         return new MessageView(m.idString(), m.topic(), m.key(), m.payload(), m.headers(), m.deliverAt(),
-                m.state().name(), m.attempts(), m.repeatIntervalMs(), m.createdAt(), m.updatedAt());
+                m.state().name(), m.attempts(), m.repeatIntervalMs(), m.createdAt(), m.updatedAt(),
+                m.expiresAt() == 0 ? null : m.expiresAt());
     }
 
     static CancelResponse cancelled(DelayMessage m) {

@@ -80,6 +80,12 @@ public final class RpcConventions {
         if (r.repeatIntervalMs() != null) {
             b.setRepeatIntervalMs(r.repeatIntervalMs());
         }
+        if (r.ttlMs() != null) {
+            b.setTtlMs(r.ttlMs());
+        }
+        if (r.expiresAt() != null) {
+            b.setExpiresAt(r.expiresAt());
+        }
         return b.build();
     }
 
@@ -87,7 +93,8 @@ public final class RpcConventions {
     public static MessageView toDto(Message m) {
         return new MessageView(m.getId(), m.getTopic(), m.hasKey() ? m.getKey() : null, m.getPayload(),
                 m.getHeadersMap(), m.getDeliverAt(), stateName(m.getState()), m.getAttempts(),
-                m.hasRepeatIntervalMs() ? m.getRepeatIntervalMs() : null, m.getCreatedAt(), m.getUpdatedAt());
+                m.hasRepeatIntervalMs() ? m.getRepeatIntervalMs() : null, m.getCreatedAt(), m.getUpdatedAt(),
+                m.hasExpiresAt() ? m.getExpiresAt() : null);
     }
 
     private static String emptyToNull(String s) {
