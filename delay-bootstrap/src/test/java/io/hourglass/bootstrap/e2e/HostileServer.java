@@ -41,7 +41,7 @@ final class HostileServer {
     static final String APP = "demo";
     static final String SECRET = "demo-secret";
 
-    private static final String[] STATES = {"SCHEDULED", "FIRING", "DELIVERED", "CANCELLED", "DEAD"};
+    private static final String[] STATES = {"SCHEDULED", "FIRING", "DELIVERED", "CANCELLED", "DEAD", "EXPIRED"};
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
     private static final AtomicInteger nextClient = new AtomicInteger();
     private static HostileServer shared;

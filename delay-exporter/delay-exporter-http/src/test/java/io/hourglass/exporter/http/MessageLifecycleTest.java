@@ -28,7 +28,7 @@ class MessageLifecycleTest extends ApiTestSupport {
         List<String> names = new ArrayList<>();
         m.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactlyInAnyOrder("id", "topic", "key", "payload", "headers", "deliverAt", "state",
-                "attempts", "repeatIntervalMs", "createdAt", "updatedAt");
+                "attempts", "repeatIntervalMs", "createdAt", "updatedAt", "expiresAt");
         DelayMessage stored = stored(id);
         assertThat(m.get("id").asText()).isEqualTo(id);
         assertThat(m.get("topic").asText()).isEqualTo("demo");
