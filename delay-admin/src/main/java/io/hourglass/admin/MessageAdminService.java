@@ -4,7 +4,6 @@ import io.hourglass.core.engine.DelayService;
 import io.hourglass.core.engine.RedriveCommand;
 import io.hourglass.core.engine.RescheduleCommand;
 import io.hourglass.core.error.DelayException;
-import io.hourglass.core.error.InvalidStateException;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
 import io.hourglass.core.model.MessageState;
@@ -13,6 +12,8 @@ import io.hourglass.core.spi.MessageStore.MessagePage;
 import io.hourglass.core.spi.MessageStore.MessageQuery;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -88,6 +89,17 @@ public final class MessageAdminService {
     }
 
     /**
+     * Replay: a DELIVERED message emitted again to its topic with {@code x-delay-replay: true} (the app API's replay);
+     * answered once the target acknowledged it. The message is not changed.
+     */
+    public MessageView replay(String actor, String id) {
+        DelayMessage m = find(id);
+        DelayMessage same = service.replay(m.appKey(), id);
+        audit.record(actor, "message.replay", id, summary(m), null);
+        return MessageView.of(same, true);
+    }
+
+    /**
      * Cancels every SCHEDULED message that matches, in a background job. A message that starts firing meanwhile is
      * counted as failed (it could not be cancelled), never emitted after a cancel that succeeded.
      */
@@ -105,9 +117,44 @@ public final class MessageAdminService {
                 m -> service.redrive(m.appKey(), MessageIds.format(m.id()), RedriveCommand.NOW));
     }
 
+    /**
+     * Replays every DELIVERED message that matches (an app, a topic, a due range), in a background job: a page at a
+     * time is emitted at once and its acknowledgements awaited. A message the target did not acknowledge, or that
+     * cannot be replayed (its app disabled meanwhile), is counted as failed; a job can be started again, and then
+     * emits every message once more.
+     */
+    public AdminJobs.Job bulkReplay(String actor, MessageQuery filter) {
+        return bulkPages("bulk-replay", MessageState.DELIVERED, actor, filter, (page, job) -> {
+            List<CompletableFuture<Void>> acks = service.replay(page);
+            for (int i = 0; i < acks.size(); i++) {
+                try {
+                    DelayService.awaitReplay(acks.get(i), MessageIds.format(page.get(i).id()));
+                    job.done(1);
+                } catch (DelayException e) {
+                    job.failed(1);
+                }
+            }
+        });
+    }
+
     /** One action on every message of {@code state} that matches, page by page, as an audited background job. */
     private AdminJobs.Job bulk(String kind, MessageState state, String actor, MessageQuery filter,
                                Consumer<DelayMessage> action) {
+        return bulkPages(kind, state, actor, filter, (page, job) -> {
+            for (DelayMessage m : page) {
+                try {
+                    action.accept(m);
+                    job.done(1);
+                } catch (DelayException e) {
+                    job.failed(1); // its state changed meanwhile (InvalidStateException), or the store failed
+                }
+            }
+        });
+    }
+
+    /** One action on every page of messages of {@code state} that match, as an audited background job. */
+    private AdminJobs.Job bulkPages(String kind, MessageState state, String actor, MessageQuery filter,
+                                    BiConsumer<List<DelayMessage>, AdminJobs.Job> action) {
         if (filter.state() != state) {
             throw AdminException.invalid("state", kind.replace('-', ' ') + " acts on " + state + " messages");
         }
@@ -117,16 +164,7 @@ public final class MessageAdminService {
             do {
                 MessagePage page = store.search(filter, cursor, BULK_PAGE);
                 job.matched(page.messages().size());
-                for (DelayMessage m : page.messages()) {
-                    try {
-                        action.accept(m);
-                        job.done(1);
-                    } catch (InvalidStateException e) {
-                        job.failed(1); // its state changed meanwhile
-                    } catch (DelayException e) {
-                        job.failed(1);
-                    }
-                }
+                action.accept(page.messages(), job);
                 cursor = page.nextCursor();
             } while (cursor != null && !Thread.currentThread().isInterrupted());
         });

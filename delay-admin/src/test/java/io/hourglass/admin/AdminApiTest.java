@@ -384,6 +384,62 @@ class AdminApiTest extends AdminApiTestSupport {
         assertThat(audit.toString()).contains("message.redrive", "message.bulk-redrive");
     }
 
+    @Test
+    @Timeout(30)
+    void operatorsReplayDeliveredMessagesOneByOneAndByAppTopicAndDueRangeInATrackedJob() throws Exception {
+        String key = key();
+        newApp(key);
+        call(put("/admin/api/v1/apps/" + key + "/topics/orders"), AdminRole.OPERATOR, 200);
+        List<Long> delivered = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            delivered.add(deliveredMessage(key));
+        }
+        long alive = service.submit(key, new io.hourglass.core.engine.SubmitCommand("orders", "k", "p", null,
+                3_600_000L, null, null), null).join().message().id();
+        int before = emitter.emitted().size();
+
+        JsonNode one = call(post("/admin/api/v1/messages/" + MessageIds.format(delivered.get(0)) + "/replay"),
+                AdminRole.OPERATOR, 200);
+        assertThat(one.get("state").asText()).isEqualTo("DELIVERED");
+        call(post("/admin/api/v1/messages/" + MessageIds.format(alive) + "/replay"), AdminRole.OPERATOR, 409);
+        call(post("/admin/api/v1/messages/" + MessageIds.format(delivered.get(0)) + "/replay"), AdminRole.VIEWER, 403);
+        // a replay job names the app, the topic and the due range
+        call(body(post("/admin/api/v1/messages/bulk-replay"), Map.of("appKey", key, "topic", "orders")),
+                AdminRole.OPERATOR, 400);
+        call(body(post("/admin/api/v1/messages/bulk-replay"), Map.of("appKey", key, "dueFrom", 0, "dueTo", 1)),
+                AdminRole.OPERATOR, 400);
+
+        JsonNode job = call(body(post("/admin/api/v1/messages/bulk-replay"), Map.of("appKey", key, "topic", "orders",
+                "dueFrom", 0, "dueTo", clock.now() + 7_200_000)), AdminRole.OPERATOR, 202);
+        String id = job.get("id").asText();
+        await().until(() -> call(get("/admin/api/v1/jobs/" + id), AdminRole.VIEWER, 200).get("state").asText(),
+                st -> st.equals("SUCCEEDED"));
+        JsonNode done = call(get("/admin/api/v1/jobs/" + id), AdminRole.VIEWER, 200);
+        assertThat(done.get("done").asLong()).as("every DELIVERED message of the range").isEqualTo(4);
+
+        List<DelayMessage> replays = emitter.emitted().subList(before, emitter.emitted().size()).stream()
+                .map(RecordingEmitter.Emitted::message).filter(m -> m.appKey().equals(key)).toList(); // not other tests'
+
+        assertThat(replays).extracting(DelayMessage::id).containsExactlyInAnyOrder(delivered.get(0), delivered.get(0),
+                delivered.get(1), delivered.get(2), delivered.get(3));
+        assertThat(replays).allSatisfy(r -> assertThat(r.headers()).containsEntry("x-delay-replay", "true"));
+        assertThat(delivered).allSatisfy(m -> assertThat(messages.get(m).orElseThrow().state())
+                .isEqualTo(MessageState.DELIVERED));
+        assertThat(messages.get(alive).orElseThrow().state()).isEqualTo(MessageState.SCHEDULED);
+        JsonNode audit = call(get("/admin/api/v1/audit"), AdminRole.VIEWER, 200);
+        assertThat(audit.toString()).contains("message.replay", "message.bulk-replay");
+    }
+
+    /** A message of {@code app} on topic {@code orders} that was delivered (as the engine leaves it). */
+    private long deliveredMessage(String app) {
+        DelayMessage m = service.submit(app, new io.hourglass.core.engine.SubmitCommand("orders", "k", "p",
+                Map.of("h", "v"), 3_600_000L, null, null), null).join().message();
+        long token = 9L;
+        assertThat(messages.claim(List.of(m.id()), m.deliverAt(), token)).hasSize(1);
+        assertThat(messages.markDelivered(List.of(m.id()), token, m.deliverAt())).isEqualTo(1);
+        return m.id();
+    }
+
     /** A message of {@code app} that went DEAD, as the engine leaves it after its last attempt. */
     private long deadMessage(String app) {
         DelayMessage m = service.submit(app, cmd(), null).join().message();

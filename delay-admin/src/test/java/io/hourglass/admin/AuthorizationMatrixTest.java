@@ -54,6 +54,8 @@ class AuthorizationMatrixTest extends AdminApiTestSupport {
             new Endpoint(HttpMethod.POST, "/admin/api/v1/messages/bulk-cancel", "{}", AdminRole.OPERATOR),
             new Endpoint(HttpMethod.POST, "/admin/api/v1/messages/x/redrive", null, AdminRole.OPERATOR),
             new Endpoint(HttpMethod.POST, "/admin/api/v1/messages/bulk-redrive", "{}", AdminRole.OPERATOR),
+            new Endpoint(HttpMethod.POST, "/admin/api/v1/messages/x/replay", null, AdminRole.OPERATOR),
+            new Endpoint(HttpMethod.POST, "/admin/api/v1/messages/bulk-replay", "{}", AdminRole.OPERATOR),
             new Endpoint(HttpMethod.GET, "/admin/api/v1/jobs", null, AdminRole.VIEWER),
             new Endpoint(HttpMethod.GET, "/admin/api/v1/jobs/x", null, AdminRole.VIEWER),
             new Endpoint(HttpMethod.GET, "/admin/api/v1/audit", null, AdminRole.VIEWER),

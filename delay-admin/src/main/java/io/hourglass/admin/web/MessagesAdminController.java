@@ -108,6 +108,37 @@ public class MessagesAdminController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(messages.bulkRedrive(who.getName(), query(dead)).view());
     }
 
+    /** Replays a DELIVERED message (emitted again with x-delay-replay: true; the message is not changed). */
+    @PostMapping("/messages/{id}/replay")
+    public MessageView replay(@PathVariable String id, Principal who) {
+        return messages.replay(who.getName(), id);
+    }
+
+    /**
+     * Replays the DELIVERED messages of one app and topic due within a range (the filter's state defaults to
+     * DELIVERED here and must be DELIVERED) in a job: 202.
+     */
+    @PostMapping("/messages/bulk-replay")
+    public ResponseEntity<AdminJobs.View> bulkReplay(@RequestBody Filter filter, Principal who) {
+        if (filter == null) {
+            throw AdminException.invalid("filter", "required");
+        }
+        if (filter.appKey() == null || filter.appKey().isBlank()) {
+            throw AdminException.invalid("appKey", "required: a replay names the app");
+        }
+        if (filter.topic() == null || filter.topic().isBlank()) {
+            throw AdminException.invalid("topic", "required: a replay names the topic");
+        }
+        if (filter.dueFrom() == null || filter.dueTo() == null) {
+            throw AdminException.invalid(filter.dueFrom() == null ? "dueFrom" : "dueTo",
+                    "required: a replay names the range of due times");
+        }
+        Filter delivered = filter.state() != null ? filter : new Filter(filter.appKey(), filter.topic(), filter.key(),
+                "DELIVERED", filter.dueFrom(), filter.dueTo());
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .body(messages.bulkReplay(who.getName(), query(delivered)).view());
+    }
+
     /** A bulk action names at least one criterion besides the state: never "everything" by accident. */
     private static void requireNarrowed(Filter filter) {
         if (filter == null) {

@@ -22,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Dead-letter topic and redrive against the packaged server and its Kafka: a record the topic refuses for good (too
- * large for it) goes DEAD, its copy with the reason is on {@code demo.DLQ}; once the topic takes it, a redrive
- * delivers it to its topic exactly once.
+ * Dead-letter topic, redrive and replay against the packaged server and its Kafka: a record the topic refuses for
+ * good (too large for it) goes DEAD, its copy with the reason is on {@code demo.DLQ}; once the topic takes it, a
+ * redrive delivers it to its topic exactly once; a replay of the delivered message puts it on the topic again with
+ * {@code x-delay-replay: true}.
  */
 @Timeout(300)
 class DeadLetterIT {
@@ -41,7 +42,7 @@ class DeadLetterIT {
     }
 
     @Test
-    void aMessageRefusedForGoodIsOnTheDeadLetterTopicWithItsReasonAndRedriveDeliversItOnce() throws Exception {
+    void aMessageRefusedForGoodIsOnTheDeadLetterTopicWithItsReasonRedriveDeliversItOnceAndReplayAgain() throws Exception {
         int kafkaPort = ServerProcess.freePort();
         String bootstrap = "127.0.0.1:" + kafkaPort;
         server = ServerProcess.standalone(dir, kafkaPort).start();
@@ -88,6 +89,21 @@ class DeadLetterIT {
                 assertThat(topic.byId().get(id)).as("redrive delivers it once").hasSize(1);
                 assertThat(topic.byId().get(id).get(0).value()).isEqualTo(payload);
             }
+            // replay: the delivered message is emitted again, marked as a replay, and stays DELIVERED
+            RestClient.Response replayed = rest.call("POST", "/api/v1/messages/" + id + "/replay", null);
+            assertThat(replayed.status()).as("%s", replayed.body()).isEqualTo(200);
+            assertThat(replayed.body().get("state").asText()).isEqualTo("DELIVERED");
+            try (KafkaReader topic = new KafkaReader(bootstrap, "demo")) {
+                readUntil(topic, () -> topic.byId().getOrDefault(id, List.of()).size() >= 2);
+                List<KafkaReader.Seen> seen = topic.byId().get(id);
+                assertThat(seen).hasSize(2);
+                assertThat(seen.get(0).headers()).doesNotContainKey("x-delay-replay");
+                assertThat(seen.get(1).headers()).containsEntry("x-delay-replay", "true")
+                        .containsEntry("x-delay-id", id).containsEntry("tenant", "acme");
+                assertThat(seen.get(1).value()).isEqualTo(payload);
+                assertThat(seen.get(1).key()).isEqualTo("order-7");
+            }
+            assertThat(state(rest, id)).isEqualTo("DELIVERED");
             assertThat(rest.call("POST", "/api/v1/messages/" + id + "/redrive", null).status())
                     .as("only a DEAD message is redriven").isEqualTo(409);
             assertThat(admin.listTopics().names().get()).doesNotContain("demo.DLQ.DLQ");

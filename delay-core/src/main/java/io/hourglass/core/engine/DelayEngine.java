@@ -42,6 +42,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
     private static final long BACKLOG_REFRESH_MILLIS = 30_000;
 
     private final MessageStore store;
+    private final MessageEmitter emitter;
     private final Coordinator coordinator;
     private final DelayClock clock;
     private final EngineSettings settings;
@@ -67,6 +68,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
     public DelayEngine(MessageStore store, MessageEmitter emitter, Coordinator coordinator, DelayClock clock,
                        EngineSettings settings, MeterRegistry registry) {
         this.store = store;
+        this.emitter = emitter;
         this.coordinator = coordinator;
         this.clock = clock;
         this.settings = settings;
@@ -209,6 +211,23 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
      */
     public void holdMessagesOf(Predicate<String> disabledApp) {
         this.appDisabled = java.util.Objects.requireNonNull(disabledApp, "disabledApp");
+    }
+
+    /**
+     * Emits DELIVERED messages again, each with {@link Replay#HEADER}{@code : true}, straight to their target: a
+     * replay changes nothing in the store (the message stays DELIVERED) and takes no slot, so any server may do it.
+     * One future per message, in order, completing once the target acknowledged the record.
+     */
+    public List<CompletableFuture<Void>> replay(List<DelayMessage> delivered) {
+        List<DelayMessage> copies = new ArrayList<>(delivered.size());
+        for (DelayMessage m : delivered) {
+            copies.add(Replay.copyOf(m));
+        }
+        List<CompletableFuture<Void>> acks = emitter.emit(copies, clock.now());
+        for (CompletableFuture<Void> ack : acks) {
+            ack.thenRun(metrics.replayed::increment);
+        }
+        return acks;
     }
 
     /** Where messages that go DEAD are copied ({@link DeadLetters#NONE}, nothing, until this is called). */

@@ -21,6 +21,7 @@ public final class DelayMetrics {
     final Counter dead;
     final Counter deadLettered;
     final Counter expired;
+    final Counter replayed;
     final Counter duplicates;
     final Counter claimsLost;
     final Counter swept;
@@ -41,6 +42,7 @@ public final class DelayMetrics {
         retried = Counter.builder("hourglass.messages.retried").description("Emit failures scheduled for a retry with backoff").register(registry);
         dead = Counter.builder("hourglass.messages.dead").description("Messages given up after delay.core.max-attempts").register(registry);
         expired = Counter.builder("hourglass.messages.expired").description("Messages claimed at or after their expiresAt: never emitted, EXPIRED").register(registry);
+        replayed = Counter.builder("hourglass.messages.replayed").description("DELIVERED messages emitted again on request (x-delay-replay: true), acknowledged by their target").register(registry);
         deadLettered = Counter.builder("hourglass.messages.dead.lettered").description("Copies of DEAD messages acknowledged by their dead-letter topic").register(registry);
         duplicates = Counter.builder("hourglass.messages.duplicates").description("Stuck claims released for re-firing: each may be emitted twice").register(registry);
         held = Counter.builder("hourglass.messages.held").description("Due messages of disabled apps put back unemitted (re-checked every 30 s)").register(registry);

@@ -2,6 +2,7 @@ package io.hourglass.core.engine;
 
 import io.hourglass.core.clock.DelayClock;
 import io.hourglass.core.error.DelayException;
+import io.hourglass.core.error.EmitFailedException;
 import io.hourglass.core.error.InvalidStateException;
 import io.hourglass.core.error.MessageNotFoundException;
 import io.hourglass.core.error.StoreUnavailableException;
@@ -237,6 +238,79 @@ public final class DelayService {
         }
         engine.rescheduled(updated.get());
         return updated.get();
+    }
+
+    /**
+     * Replay: emits a DELIVERED message of the app again, to its topic, with {@code x-delay-replay: true}, and
+     * returns once the target acknowledged it. The message is not changed (it stays DELIVERED, and may be replayed
+     * again) and no slot is involved, so this server emits it whoever owns the slot. Only DELIVERED messages still in
+     * the store (within {@code delay.store.retention}) can be replayed.
+     *
+     * @throws InvalidStateException when not DELIVERED
+     * @throws EmitFailedException   when the target did not acknowledge it within {@link #REPLAY_WAIT_MS}
+     */
+    public DelayMessage replay(String appKey, String id) {
+        DelayMessage current = read(appKey, id);
+        awaitReplay(replay(List.of(current)).get(0), id);
+        return current;
+    }
+
+    /**
+     * Replays many messages at once (the admin's replay job): one future per message, in order. A message that is
+     * not DELIVERED, or whose app is disabled or no longer allowed its topic, fails its own future and is not emitted.
+     */
+    public List<CompletableFuture<Void>> replay(List<DelayMessage> messages) {
+        List<CompletableFuture<Void>> out = new ArrayList<>(messages.size());
+        List<DelayMessage> emit = new ArrayList<>(messages.size());
+        List<Integer> at = new ArrayList<>(messages.size());
+        for (DelayMessage m : messages) {
+            out.add(null);
+            try {
+                if (m.state() != MessageState.DELIVERED) {
+                    throw new InvalidStateException(m.idString(), m.state(), "replayed (only DELIVERED messages are)");
+                }
+                apps.requireEnabled(m.appKey());
+                apps.checkTopic(m.appKey(), m.topic());
+                emit.add(m);
+                at.add(out.size() - 1);
+            } catch (DelayException e) {
+                out.set(out.size() - 1, CompletableFuture.failedFuture(e));
+            }
+        }
+        if (!emit.isEmpty()) {
+            List<CompletableFuture<Void>> acks = engine.replay(emit);
+            for (int i = 0; i < acks.size(); i++) {
+                out.set(at.get(i), acks.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** Longest wait for a replayed record's acknowledgement (the emitters bound their own futures well within it). */
+    public static final long REPLAY_WAIT_MS = 60_000;
+
+    /**
+     * Waits for the acknowledgement of a replayed record. @throws EmitFailedException when the target refused it
+     * (for good, or for now) or did not answer within {@link #REPLAY_WAIT_MS}; a {@link DelayException} as it is
+     */
+    public static void awaitReplay(CompletableFuture<Void> ack, String id) {
+        try {
+            ack.get(REPLAY_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : e.getCause();
+            if (cause instanceof DelayException d) {
+                throw d;
+            }
+            boolean permanent = cause instanceof io.hourglass.core.spi.MessageEmitter.PermanentFailureException;
+            throw new EmitFailedException("Replay of " + id + " not acknowledged: " + cause, !permanent, cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new EmitFailedException("Replay of " + id + " not acknowledged within " + REPLAY_WAIT_MS + " ms",
+                    true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmitFailedException("Interrupted waiting for the replay of " + id, true, e);
+        }
     }
 
     /** Asks the owner of the id's slot when another live server owns it; acts here otherwise or when it is down. */

@@ -110,6 +110,13 @@ public record DelayMessage(
                 requestHash, newExpiresAt);
     }
 
+    /** This message with other headers (in their order). */
+    public DelayMessage withHeaders(Map<String, String> newHeaders) {
+        return new DelayMessage(id, appKey, topic, key, payload, newHeaders, deliverAt, fireAt, repeatIntervalMs, state,
+                attempts, createdAt, updatedAt, slot, version, idempotencyKey, claimToken, claimedAt, lastError,
+                requestHash, expiresAt);
+    }
+
     public boolean isRepeating() {
         return repeatIntervalMs != null && repeatIntervalMs > 0;
     }

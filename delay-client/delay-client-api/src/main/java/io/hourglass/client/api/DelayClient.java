@@ -102,6 +102,41 @@ public interface DelayClient extends AutoCloseable {
      */
     RescheduleResponse reschedule(String id, RescheduleRequest request);
 
+    /**
+     * Redrives a DEAD message: schedules it again (due now, or at the request's time) with its attempts back to 0;
+     * it then fires like any message. Redriving a message that is no longer DEAD (say, redriven already) is an
+     * {@link InvalidStateException}: read it to see where it stands. Retried only when the server surely did not
+     * act on it.
+     *
+     * @param id      the message id
+     * @param request due now ({@link RedriveRequest#now()}), at a time, or after a delay
+     * @return the message as it is now: {@code SCHEDULED}, attempts 0
+     * @throws ValidationFailedException both fields set, or a due time out of range
+     * @throws MessageNotFoundException  unknown id
+     * @throws InvalidStateException     the message is not {@code DEAD}
+     * @throws ForbiddenException        the app is disabled
+     */
+    MessageView redrive(String id, RedriveRequest request);
+
+    /** {@link #redrive(String, RedriveRequest)}, due now. */
+    default MessageView redrive(String id) {
+        return redrive(id, RedriveRequest.now());
+    }
+
+    /**
+     * Replays a DELIVERED message: emits it again to its topic, with the same id and the header
+     * {@code x-delay-replay: true}, and returns once the target acknowledged it. The message stays DELIVERED; each
+     * call emits it once more. Only messages still kept by the server (its retention) can be replayed.
+     *
+     * @param id the message id
+     * @return the message (unchanged)
+     * @throws MessageNotFoundException    unknown id, or purged
+     * @throws InvalidStateException       the message is not {@code DELIVERED}
+     * @throws ServiceUnavailableException the target did not acknowledge the record ({@code target-unavailable})
+     * @throws DelayClientException        the target refused the record for good ({@code emit-refused}, 502)
+     */
+    MessageView replay(String id);
+
     /** Releases the client's resources; calls made afterwards fail with {@link IllegalStateException}. */
     @Override
     void close();

@@ -34,6 +34,10 @@ public enum ProblemCode {
     INVALID_STATE("invalid-state", 409, "Message state does not allow this change", GrpcCode.FAILED_PRECONDITION),
     DUPLICATE("duplicate", 409, "Duplicate message", GrpcCode.ALREADY_EXISTS),
     STORE_UNAVAILABLE("store-unavailable", 503, "Store unavailable", GrpcCode.UNAVAILABLE),
+    /** A replayed record was not acknowledged by its target (unreachable or slow): retry later. */
+    TARGET_UNAVAILABLE("target-unavailable", 503, "Delivery target unavailable", GrpcCode.UNAVAILABLE),
+    /** A replayed record was refused for good by its target (too large for the broker now, authorization, 4xx). */
+    EMIT_REFUSED("emit-refused", 502, "Delivery target refused the record", GrpcCode.ABORTED),
     /** UNAVAILABLE rather than RESOURCE_EXHAUSTED: it is the code gRPC clients retry with backoff, as REST clients retry a 503. */
     OVERLOADED("overloaded", 503, "Overloaded", GrpcCode.UNAVAILABLE),
     INTERNAL_ERROR("internal-error", 500, "Internal error", GrpcCode.INTERNAL);

@@ -9,6 +9,7 @@ import io.hourglass.client.api.DelayClientException;
 import io.hourglass.client.api.MessageView;
 import io.hourglass.client.api.Problem;
 import io.hourglass.client.api.ProblemCode;
+import io.hourglass.client.api.RedriveRequest;
 import io.hourglass.client.api.RescheduleRequest;
 import io.hourglass.client.api.RescheduleResponse;
 import io.hourglass.client.api.RetryPolicy;
@@ -21,6 +22,8 @@ import io.hourglass.client.api.rpc.CancelMessageRequest;
 import io.hourglass.client.api.rpc.CancelMessageResponse;
 import io.hourglass.client.api.rpc.GetMessageRequest;
 import io.hourglass.client.api.rpc.MessageService;
+import io.hourglass.client.api.rpc.RedriveMessageRequest;
+import io.hourglass.client.api.rpc.ReplayMessageRequest;
 import io.hourglass.client.api.rpc.RescheduleMessageRequest;
 import io.hourglass.client.api.rpc.RescheduleMessageResponse;
 import io.hourglass.client.api.rpc.RpcConventions;
@@ -178,6 +181,28 @@ public final class DubboDelayClient implements DelayClient {
         // an extension is relative to the current due time: applying it twice moves the message twice
         RescheduleMessageResponse r = call(() -> stub.rescheduleMessageAsync(built), request.extendMs() == null);
         return new RescheduleResponse(r.getId(), r.getDeliverAt(), RpcConventions.stateName(r.getState()));
+    }
+
+    @Override
+    public MessageView redrive(String id, RedriveRequest request) {
+        Objects.requireNonNull(request, "request");
+        RedriveMessageRequest.Builder rpc = RedriveMessageRequest.newBuilder().setId(Objects.requireNonNull(id, "id"));
+        if (request.deliverAt() != null) {
+            rpc.setDeliverAt(request.deliverAt());
+        }
+        if (request.delayMs() != null) {
+            rpc.setDelayMs(request.delayMs());
+        }
+        RedriveMessageRequest built = rpc.build();
+        // a second redrive of a redriven message is refused: retried only when the first surely was not applied
+        return RpcConventions.toDto(call(() -> stub.redriveMessageAsync(built), false));
+    }
+
+    @Override
+    public MessageView replay(String id) {
+        ReplayMessageRequest rpc = ReplayMessageRequest.newBuilder().setId(Objects.requireNonNull(id, "id")).build();
+        // each replay emits once more: retried only when the first surely emitted nothing
+        return RpcConventions.toDto(call(() -> stub.replayMessageAsync(rpc), false));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.hourglass.client.api.RetryPolicy;
 import io.hourglass.client.api.DelayClientException;
 import io.hourglass.client.api.MessageView;
 import io.hourglass.client.api.Problem;
+import io.hourglass.client.api.RedriveRequest;
 import io.hourglass.client.api.RescheduleRequest;
 import io.hourglass.client.api.RescheduleResponse;
 import io.hourglass.client.api.ServiceUnavailableException;
@@ -121,6 +122,19 @@ public final class HttpDelayClient implements DelayClient {
         Objects.requireNonNull(request, "request");
         // an extension is relative to the current due time: applying it twice moves the message twice
         return call("PATCH", messagePath(id), request, null, request.extendMs() == null, RescheduleResponse.class);
+    }
+
+    @Override
+    public MessageView redrive(String id, RedriveRequest request) {
+        Objects.requireNonNull(request, "request");
+        // a second redrive of a redriven message is a 409: retried only when the first surely was not applied
+        return call("POST", messagePath(id) + "/redrive", request, null, false, MessageView.class);
+    }
+
+    @Override
+    public MessageView replay(String id) {
+        // each replay emits once more: retried only when the first surely emitted nothing
+        return call("POST", messagePath(id) + "/replay", null, null, false, MessageView.class);
     }
 
     /** Marks the client closed; the JDK's HttpClient frees its connections and selector thread once unreachable. */

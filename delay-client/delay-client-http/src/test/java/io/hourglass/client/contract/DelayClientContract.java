@@ -324,6 +324,63 @@ public abstract class DelayClientContract {
         assertThatThrownBy(() -> client().cancel(id)).isInstanceOf(MessageNotFoundException.class);
         assertThatThrownBy(() -> client().reschedule(id, RescheduleRequest.extendBy(1)))
                 .isInstanceOf(MessageNotFoundException.class);
+        assertThatThrownBy(() -> client().redrive(id)).isInstanceOf(MessageNotFoundException.class);
+        assertThatThrownBy(() -> client().replay(id)).isInstanceOf(MessageNotFoundException.class);
+    }
+
+    // ---------------------------------------------------------------- TTL, redrive, replay
+
+    @Test
+    public void aTtlIsKeptAsTheMessagesExpiry() {
+        long before = System.currentTimeMillis();
+        SubmitResponse created = client().submit(inAnHour("expires").withTtlMs(2 * 60 * MINUTE));
+
+        MessageView read = client().get(created.id());
+
+        assertThat(read.expiresAt()).isBetween(before + 2 * 60 * MINUTE, System.currentTimeMillis() + 2 * 60 * MINUTE);
+        assertThat(client().get(client().submit(inAnHour("forever")).id()).expiresAt()).isNull();
+    }
+
+    @Test
+    public void aTtlThatEndsBeforeTheDueTimeIsAValidationFailure() {
+        ValidationFailedException e = catchThrowableOfType(
+                () -> client().submit(inAnHour("too short").withTtlMs(MINUTE)), ValidationFailedException.class);
+
+        assertThat(e.fieldErrors()).extracting(Problem.FieldError::field).contains("ttlMs");
+    }
+
+    @Test
+    public void redriveOfAMessageThatIsNotDeadIsAnInvalidState() {
+        String id = client().submit(inAnHour("alive")).id();
+
+        InvalidStateException e = catchThrowableOfType(() -> client().redrive(id), InvalidStateException.class);
+
+        assertThat(e.code()).isEqualTo("invalid-state");
+        assertThat(client().get(id).state()).isEqualTo("SCHEDULED");
+    }
+
+    @Test
+    public void aDeliveredMessageCanBeReplayedAndStaysDelivered() {
+        String id = client().submit(SubmitRequest.delayed(topic(), "replay me", 0)).id();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> client().get(id).state(), "DELIVERED"::equals);
+
+        MessageView replayed = client().replay(id);
+
+        assertThat(replayed.id()).isEqualTo(id);
+        assertThat(replayed.state()).isEqualTo("DELIVERED");
+        assertThat(replayed.payload()).isEqualTo("replay me");
+        assertThat(client().replay(id).state()).as("a replay can be repeated").isEqualTo("DELIVERED");
+    }
+
+    @Test
+    public void replayOfAMessageThatIsNotDeliveredIsAnInvalidState() {
+        String id = client().submit(inAnHour("not yet")).id();
+
+        InvalidStateException e = catchThrowableOfType(() -> client().replay(id), InvalidStateException.class);
+
+        assertThat(e.code()).isEqualTo("invalid-state");
+        assertThat(client().get(id).state()).isEqualTo("SCHEDULED");
     }
 
     @Test

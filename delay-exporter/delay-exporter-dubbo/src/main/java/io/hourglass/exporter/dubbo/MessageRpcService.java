@@ -10,6 +10,8 @@ import io.hourglass.client.api.rpc.GetMessageRequest;
 import io.hourglass.client.api.rpc.Message;
 import io.hourglass.client.api.rpc.MessageService;
 import io.hourglass.client.api.rpc.MessageSpec;
+import io.hourglass.client.api.rpc.RedriveMessageRequest;
+import io.hourglass.client.api.rpc.ReplayMessageRequest;
 import io.hourglass.client.api.rpc.RescheduleMessageRequest;
 import io.hourglass.client.api.rpc.RescheduleMessageResponse;
 import io.hourglass.client.api.rpc.RpcConventions;
@@ -17,6 +19,7 @@ import io.hourglass.client.api.rpc.SubmitMessageRequest;
 import io.hourglass.client.api.rpc.SubmitMessageResponse;
 import io.hourglass.core.engine.AppDirectory;
 import io.hourglass.core.engine.DelayService;
+import io.hourglass.core.engine.RedriveCommand;
 import io.hourglass.core.engine.RescheduleCommand;
 import io.hourglass.core.engine.SubmitCommand;
 import io.hourglass.core.engine.SubmitResult;
@@ -113,6 +116,18 @@ final class MessageRpcService extends DubboMessageServiceTriple.MessageServiceIm
             return RescheduleMessageResponse.newBuilder().setId(m.idString()).setDeliverAt(m.deliverAt())
                     .setState(state(m)).build();
         });
+    }
+
+    @Override
+    public Message redriveMessage(RedriveMessageRequest request) {
+        return sync("RedriveMessage", () -> view(service.redrive(appKey(), request.getId(), new RedriveCommand(
+                request.hasDeliverAt() ? request.getDeliverAt() : null,
+                request.hasDelayMs() ? request.getDelayMs() : null))));
+    }
+
+    @Override
+    public Message replayMessage(ReplayMessageRequest request) {
+        return sync("ReplayMessage", () -> view(service.replay(appKey(), request.getId())));
     }
 
     /** The authenticated app, from this call's request metadata (read on the Dubbo thread that runs the call). */

@@ -168,4 +168,19 @@ public class MessagesController {
                                @RequestBody(required = false) RedriveRequest body) {
         return Dtos.view(service.redrive(app.appKey(), id, Dtos.command(body)));
     }
+
+    @PostMapping(path = "/{id}/replay")
+    @Operation(summary = "Replay a delivered message",
+            description = "Emits a DELIVERED message again to its topic, with the same id and the header"
+                    + " x-delay-replay: true, and answers once the target acknowledged it. The message stays DELIVERED"
+                    + " (each call emits it once more); only messages within the store's retention can be replayed.")
+    @ApiResponse(responseCode = "200", description = "Emitted again and acknowledged",
+            content = @Content(schema = @Schema(implementation = MessageView.class)))
+    @ApiResponse(responseCode = "404", description = "No message with this id belongs to the app (message-not-found)")
+    @ApiResponse(responseCode = "409", description = "The message is not DELIVERED (invalid-state)")
+    @ApiResponse(responseCode = "502", description = "The target refused the record for good (emit-refused)")
+    @ApiResponse(responseCode = "503", description = "The target did not acknowledge it (target-unavailable); retry")
+    public MessageView replay(@Parameter(hidden = true) App app, @PathVariable String id) {
+        return Dtos.view(service.replay(app.appKey(), id));
+    }
 }
