@@ -19,6 +19,7 @@ import io.hourglass.core.spi.AdminStore;
 import io.hourglass.core.spi.AppChangeBus;
 import io.hourglass.core.spi.AppStore;
 import io.hourglass.core.spi.MessageStore;
+import io.hourglass.core.engine.DeadLetters;
 import io.hourglass.core.spi.TopicProvisioner;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
@@ -81,9 +82,10 @@ public class AdminAutoConfiguration {
         AppAdminService hourglassAppAdminService(ObjectProvider<AppStore> store, AppDirectory directory, AuditLog audit,
                                                  DelayClock clock, ObjectProvider<TopicProvisioner> topics,
                                                  AdminProperties properties, AdminJobs jobs,
-                                                 MessageAdminService messages, ObjectProvider<AppChangeBus> changes) {
+                                                 MessageAdminService messages, ObjectProvider<AppChangeBus> changes,
+                                                 ObjectProvider<DeadLetters> deadLetters) {
             return new AppAdminService(required(store, AppStore.class), directory, audit, clock, topics.getIfAvailable(),
-                    properties, jobs, messages, changes.getIfAvailable());
+                    properties, jobs, messages, changes.getIfAvailable(), deadLetters.getIfAvailable(() -> DeadLetters.NONE));
         }
 
         @Bean

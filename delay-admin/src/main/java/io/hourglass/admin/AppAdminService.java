@@ -8,6 +8,7 @@ import io.hourglass.core.model.MessageState;
 import io.hourglass.core.spi.AppChangeBus;
 import io.hourglass.core.spi.AppStore;
 import io.hourglass.core.spi.MessageStore.MessageQuery;
+import io.hourglass.core.engine.DeadLetters;
 import io.hourglass.core.spi.TopicProvisioner;
 
 import java.time.Duration;
@@ -52,6 +53,7 @@ public final class AppAdminService {
     private final AdminJobs jobs;
     private final MessageAdminService messages;
     private final AppChangeBus changes;
+    private final DeadLetters deadLetters;
 
     /**
      * @param topics  creates allowed topics at the target, or null
@@ -60,6 +62,17 @@ public final class AppAdminService {
     public AppAdminService(AppStore store, AppDirectory directory, AuditLog audit, DelayClock clock,
                            TopicProvisioner topics, AdminProperties properties, AdminJobs jobs,
                            MessageAdminService messages, AppChangeBus changes) {
+        this(store, directory, audit, clock, topics, properties, jobs, messages, changes, DeadLetters.NONE);
+    }
+
+    /**
+     * @param deadLetters where the engine copies messages that go DEAD: allowing a topic also creates its
+     *                    dead-letter topic (when it has one) at the target
+     */
+    public AppAdminService(AppStore store, AppDirectory directory, AuditLog audit, DelayClock clock,
+                           TopicProvisioner topics, AdminProperties properties, AdminJobs jobs,
+                           MessageAdminService messages, AppChangeBus changes, DeadLetters deadLetters) {
+        this.deadLetters = java.util.Objects.requireNonNull(deadLetters, "deadLetters");
         this.changes = changes;
         this.store = store;
         this.directory = directory;
@@ -147,6 +160,17 @@ public final class AppAdminService {
         } catch (RuntimeException e) {
             throw new AdminException(503, "target-unavailable", "Could not create topic '" + topic + "': "
                     + e.getMessage());
+        }
+        String deadLetterTopic = deadLetters.topicOf(topic);
+        try {
+            if (topics != null && deadLetterTopic != null) {
+                // before the right is recorded: a message of the topic may go DEAD as soon as it can be submitted
+                topics.ensureTopic(deadLetterTopic, properties.topics().partitions(),
+                        (short) properties.topics().replicationFactor());
+            }
+        } catch (RuntimeException e) {
+            throw new AdminException(503, "target-unavailable", "Could not create the dead-letter topic '"
+                    + deadLetterTopic + "' of '" + topic + "': " + e.getMessage());
         }
         store.addTopic(appKey, topic, clock.now());
         changed(appKey);

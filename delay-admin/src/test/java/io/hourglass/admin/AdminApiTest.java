@@ -214,7 +214,7 @@ class AdminApiTest extends AdminApiTestSupport {
         String topic = "t-" + UUID.randomUUID().toString().substring(0, 6);
         JsonNode app = call(put("/admin/api/v1/apps/" + key + "/topics/" + topic), AdminRole.OPERATOR, 200);
         assertThat(app.get("topics").toString()).contains(topic);
-        assertThat(provisioner.created).contains(topic);
+        assertThat(provisioner.created).as("the topic and its dead-letter topic").contains(topic, topic + ".DLQ");
         JsonNode topics = call(get("/admin/api/v1/topics"), AdminRole.VIEWER, 200);
         assertThat(topics.toString()).contains(topic).contains(key);
 

@@ -64,6 +64,11 @@ public class AdminTestApplication {
     }
 
     @Bean
+    io.hourglass.core.engine.DeadLetters deadLetters() {
+        return new io.hourglass.core.engine.DeadLetters(true, ".DLQ", java.util.Map.of());
+    }
+
+    @Bean
     RecordingProvisioner topicProvisioner() {
         return new RecordingProvisioner();
     }

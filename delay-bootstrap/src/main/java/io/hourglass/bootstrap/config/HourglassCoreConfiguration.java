@@ -2,6 +2,7 @@ package io.hourglass.bootstrap.config;
 
 import io.hourglass.core.clock.DelayClock;
 import io.hourglass.core.engine.AppDirectory;
+import io.hourglass.core.engine.DeadLetters;
 import io.hourglass.core.engine.DelayEngine;
 import io.hourglass.core.engine.DelayService;
 import io.hourglass.core.engine.LocalSubmitRateLimiter;
@@ -75,7 +76,7 @@ public class HourglassCoreConfiguration {
     DelayEngine delayEngine(ObjectProvider<MessageStore> store, ObjectProvider<MessageEmitter> emitters,
                             ObjectProvider<HttpCallbackEmitter> callbacks, ObjectProvider<CallbackTargets> targets,
                             ObjectProvider<Coordinator> coordinator, DelayClock clock, DelayCoreProperties core,
-                            ProtocolProperties protocol, DeadLetterProperties deadLetter, Environment env,
+                            ProtocolProperties protocol, DeadLetters deadLetters, Environment env,
                             MeterRegistry registry) {
         DelayEngine engine = new DelayEngine(
                 required(store, "MessageStore", "delay.store.type", env.getProperty("delay.store.type", "mysql")),
@@ -83,8 +84,14 @@ public class HourglassCoreConfiguration {
                         targets.getIfAvailable(), env.getProperty("delay.message.type", "kafka")),
                 required(coordinator, "Coordinator", "delay.protocol.type", protocol.type().name().toLowerCase()),
                 clock, core.toSettings(), registry);
-        engine.deadLetterTo(deadLetter.toDeadLetters());
+        engine.deadLetterTo(deadLetters);
         return engine;
+    }
+
+    /** Where messages that go DEAD are copied: the engine's, and the admin API's when it allows a topic. */
+    @Bean
+    DeadLetters deadLetters(DeadLetterProperties properties) {
+        return properties.toDeadLetters();
     }
 
     @Bean

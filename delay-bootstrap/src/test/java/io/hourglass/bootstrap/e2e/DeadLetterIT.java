@@ -4,7 +4,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,9 +47,9 @@ class DeadLetterIT {
         server = ServerProcess.standalone(dir, kafkaPort).start();
         RestClient rest = new RestClient(server.baseUrl());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            // the server created the bootstrap app's topic and its dead-letter topic at start
+            assertThat(admin.listTopics().names().get()).contains("demo", "demo.DLQ");
             // "demo" takes records of at most 1 KiB: the message below is refused for good (record too large)
-            createIfMissing(admin, "demo");
-            createIfMissing(admin, "demo.DLQ");
             maxMessageBytes(admin, "demo", 1024);
 
             String payload = randomText(8_000); // random: lz4 cannot shrink it under 1 KiB
@@ -107,12 +106,6 @@ class DeadLetterIT {
             assertThat(rest.call("POST", "/api/v1/messages/" + id + "/redrive", null).status())
                     .as("only a DEAD message is redriven").isEqualTo(409);
             assertThat(admin.listTopics().names().get()).doesNotContain("demo.DLQ.DLQ");
-        }
-    }
-
-    private static void createIfMissing(Admin admin, String topic) throws Exception {
-        if (!admin.listTopics().names().get().contains(topic)) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
     }
 
