@@ -1,5 +1,6 @@
 package io.hourglass.message.http;
 
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,7 +16,8 @@ import java.util.Objects;
  *   <li>its URL is {@code http} or {@code https} (checked by {@link CallbackTarget} itself);</li>
  *   <li>its host matches one of the app's {@link AllowedHosts} patterns;</li>
  *   <li>none of the addresses its host resolves to is loopback, link-local, site-local/private (10/8, 172.16/12,
- *       192.168/16, fec0::/10), unique-local (fc00::/7), multicast or any-local ({@code 0.0.0.0}, {@code ::}) —
+ *       192.168/16, fec0::/10), unique-local (fc00::/7), multicast, any-local ({@code 0.0.0.0}, {@code ::}), this
+ *       network (0/8), shared (100.64/10), benchmarking (198.18/15) or reserved (240/4, broadcast) —
  *       unless the target sets {@link CallbackTarget#allowPrivateNetwork()}. Every address counts, not only the
  *       first, because the client may connect to any of them.</li>
  * </ol>
@@ -99,6 +101,23 @@ public final class CallbackTargetGuard {
         }
         if (address.isMulticastAddress()) {
             return "multicast";
+        }
+        if (address instanceof Inet4Address) {
+            byte[] b = address.getAddress();
+            int first = b[0] & 0xff;
+            int second = b[1] & 0xff;
+            if (first == 0) {
+                return "this-network"; // 0/8: Linux connects 0.x.x.x to the local host
+            }
+            if (first == 100 && (second & 0xc0) == 64) {
+                return "shared"; // 100.64/10, carrier-grade NAT; also some clouds' metadata (100.100.100.200)
+            }
+            if (first == 198 && (second & 0xfe) == 18) {
+                return "benchmarking"; // 198.18/15: test networks, often internal
+            }
+            if (first >= 240) {
+                return "reserved"; // 240/4 and the broadcast address
+            }
         }
         return null;
     }

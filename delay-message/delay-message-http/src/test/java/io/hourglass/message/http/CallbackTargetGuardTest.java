@@ -22,13 +22,17 @@ class CallbackTargetGuardTest {
             "fc00::1, unique-local", "fd12:3456::1, unique-local",
             "224.0.0.1, multicast", "ff02::1, multicast",
             "0.0.0.0, any-local", "::, any-local",
-            "::ffff:10.0.0.1, private"})
+            "::ffff:10.0.0.1, private",
+            "0.1.2.3, this-network", "100.64.0.1, shared", "100.100.100.200, shared", "100.127.255.255, shared",
+            "198.18.0.1, benchmarking", "198.19.255.255, benchmarking",
+            "240.0.0.1, reserved", "255.255.255.255, reserved"})
     void nonPublicAddressesAreNamed(String literal, String kind) throws Exception {
         assertThat(CallbackTargetGuard.nonPublicKind(InetAddress.getByName(literal))).isEqualTo(kind);
     }
 
     @ParameterizedTest
-    @CsvSource({"8.8.8.8", "172.32.0.1", "172.15.255.255", "192.169.0.1", "11.0.0.1", "2001:4860:4860::8888"})
+    @CsvSource({"8.8.8.8", "172.32.0.1", "172.15.255.255", "192.169.0.1", "11.0.0.1", "2001:4860:4860::8888",
+            "100.63.255.255", "100.128.0.1", "198.17.255.255", "198.20.0.1", "1.0.0.1", "223.255.255.254"})
     void publicAddressesPass(String literal) throws Exception {
         assertThat(CallbackTargetGuard.nonPublicKind(InetAddress.getByName(literal))).isNull();
     }
