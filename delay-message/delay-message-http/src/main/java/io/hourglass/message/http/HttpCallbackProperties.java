@@ -55,6 +55,15 @@ public record HttpCallbackProperties(
         signingSecrets = signingSecrets == null ? Map.of() : new TreeMap<>(signingSecrets);
         allowedHosts = allowedHosts == null ? Map.of() : new TreeMap<>(allowedHosts);
         targets.forEach((topic, target) -> target.check(PREFIX + ".targets." + topic));
+        Duration connect = connectTimeout;
+        targets.forEach((topic, target) -> {
+            if (connect != null && target.timeout() != null && target.timeout().compareTo(connect) <= 0) {
+                throw new IllegalArgumentException(PREFIX + ".targets." + topic + ".timeout (" + target.timeout()
+                        + ") must be longer than " + PREFIX + ".connect-timeout (" + connect + "): a host that does"
+                        + " not accept in time counts as down (no attempt spent), one that does not answer as a"
+                        + " failed attempt, so a connection must be able to fail first");
+            }
+        });
         signingSecrets.forEach((app, secret) -> {
             if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
                 throw new IllegalArgumentException(PREFIX + ".signing-secrets." + app + " must be at least "

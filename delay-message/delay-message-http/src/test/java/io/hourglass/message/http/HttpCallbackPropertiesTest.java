@@ -54,6 +54,16 @@ class HttpCallbackPropertiesTest {
     }
 
     @Test
+    void aTargetTimeoutNotLongerThanTheConnectTimeoutFailsTheStartNamingTheKey() {
+        assertThatThrownBy(() -> bind(orders("http://127.0.0.1:9/hook", "targets.orders.timeout", "2s")))
+                .hasRootCauseInstanceOf(IllegalArgumentException.class)
+                .rootCause().hasMessageContaining("delay.message.http.targets.orders.timeout")
+                .hasMessageContaining("delay.message.http.connect-timeout");
+        assertThat(bind(orders("http://127.0.0.1:9/hook", "targets.orders.timeout", "2s", "connect-timeout", "500ms"))
+                .targets()).containsKey("orders");
+    }
+
+    @Test
     void targetIsBoundWithMethodHeadersTimeoutAndPrivateNetworkFlag() {
         HttpCallbackProperties properties = bind(orders("http://127.0.0.1:9/hook",
                 "targets.orders.method", "put", "targets.orders.timeout", "3s",
