@@ -4,6 +4,9 @@ import io.hourglass.core.clock.DelayClock;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.spi.MessageEmitter;
 import io.hourglass.message.http.CallbackTargetGuard.TargetNotAllowedException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -86,6 +89,10 @@ public final class HttpCallbackEmitter implements MessageEmitter, AutoCloseable 
     private final ExecutorService executor;
     private final HttpClient client;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final MeterRegistry registry;
+
+    /** The timer of every callback, tagged by topic, host and outcome. */
+    public static final String METRIC = "hourglass.callbacks";
 
     /**
      * @param targets              each topic's target
@@ -98,6 +105,19 @@ public final class HttpCallbackEmitter implements MessageEmitter, AutoCloseable 
      */
     public HttpCallbackEmitter(CallbackTargets targets, SigningSecrets secrets, CallbackTargetGuard guard,
                                DelayClock clock, Duration connectTimeout, int maxConcurrentPerHost) {
+        this(targets, secrets, guard, clock, connectTimeout, maxConcurrentPerHost, new CompositeMeterRegistry());
+    }
+
+    /**
+     * @param registry where each callback is timed: {@value #METRIC} by {@code topic}, {@code host} and
+     *                 {@code outcome} ({@code delivered}, {@code failed} — a retried attempt —, {@code permanent},
+     *                 {@code unavailable}, {@code not-sent}), from the emit to its answer (waiting for a per-host
+     *                 permit included)
+     */
+    public HttpCallbackEmitter(CallbackTargets targets, SigningSecrets secrets, CallbackTargetGuard guard,
+                               DelayClock clock, Duration connectTimeout, int maxConcurrentPerHost,
+                               MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.targets = Objects.requireNonNull(targets, "targets");
         this.secrets = Objects.requireNonNull(secrets, "secrets");
         this.guard = Objects.requireNonNull(guard, "guard");
@@ -143,9 +163,11 @@ public final class HttpCallbackEmitter implements MessageEmitter, AutoCloseable 
             }
             guard.checkHost(message.appKey(), target);
             CompletableFuture<Void> result = new CompletableFuture<>();
+            long start = System.nanoTime();
             limiter.acquire(target.host())
                     .thenComposeAsync(permit -> sendHolding(permit, message, target, secret), executor)
                     .whenComplete((ignored, error) -> {
+                        record(message.topic(), target.host(), error == null ? null : unwrap(error), start);
                         if (error == null) {
                             result.complete(null);
                         } else {
@@ -320,6 +342,21 @@ public final class HttpCallbackEmitter implements MessageEmitter, AutoCloseable 
             return Math.max(0, at - now);
         } catch (DateTimeParseException e) {
             return null;
+        }
+    }
+
+    private void record(String topic, String host, Throwable failure, long startNanos) {
+        String outcome = failure == null ? "delivered"
+                : failure instanceof PermanentFailureException ? "permanent"
+                : failure instanceof TargetUnavailableException ? "unavailable"
+                : failure instanceof NotAttemptedException ? "not-sent"
+                : "failed";
+        try {
+            Timer.builder(METRIC).description("HTTP callbacks, from the emit to the answer")
+                    .tag("topic", topic).tag("host", host).tag("outcome", outcome).register(registry)
+                    .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            // a metric never fails a delivery
         }
     }
 

@@ -56,8 +56,10 @@ public class HttpCallbackEmitterAutoConfiguration {
     @ConditionalOnMissingBean
     public HttpCallbackEmitter httpCallbackEmitter(HttpCallbackProperties properties, CallbackTargets targets,
                                                    SigningSecrets secrets, CallbackTargetGuard guard,
-                                                   ObjectProvider<DelayClock> clock) {
+                                                   ObjectProvider<DelayClock> clock,
+                                                   ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
         return new HttpCallbackEmitter(targets, secrets, guard, clock.getIfAvailable(DelayClock::system),
-                properties.connectTimeout(), properties.maxConcurrentPerHost());
+                properties.connectTimeout(), properties.maxConcurrentPerHost(),
+                registry.getIfAvailable(io.micrometer.core.instrument.composite.CompositeMeterRegistry::new));
     }
 }

@@ -91,6 +91,30 @@ class HttpCallbackEmitterTest {
 
     @Test
     @Timeout(20)
+    void everyCallbackIsTimedByTopicHostAndOutcome() throws Exception {
+        server.on("/ok", TestServer.status(200)).on("/gone", TestServer.status(404)).on("/boom", TestServer.status(500));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        for (String path : List.of("/ok", "/ok", "/gone", "/boom")) {
+            CallbackTarget target = target(path, Duration.ofSeconds(5));
+            HttpCallbackEmitter emitter = new HttpCallbackEmitter(topic -> Optional.of(target),
+                    app -> Optional.of(SECRET.clone()), new CallbackTargetGuard(app -> Set.of("127.0.0.1")), CLOCK,
+                    Duration.ofSeconds(2), 4, registry);
+            emitters.add(emitter);
+            emitter.emit(List.of(firing("m")), NOW).get(0).handle((ok, error) -> null).get(10, TimeUnit.SECONDS);
+        }
+
+        java.util.function.Function<String, Long> count = outcome -> registry.find(HttpCallbackEmitter.METRIC)
+                .tag("host", "127.0.0.1").tag("outcome", outcome).timers().stream()
+                .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+        assertThat(count.apply("delivered")).isEqualTo(2);
+        assertThat(count.apply("permanent")).isEqualTo(1);
+        assertThat(count.apply("failed")).isEqualTo(1);
+        assertThat(registry.find(HttpCallbackEmitter.METRIC).tag("topic", firing("m").topic()).timers()).isNotEmpty();
+    }
+
+    @Test
+    @Timeout(20)
     void serverErrorIsAFailedAttemptThatCounts() {
         server.on("/hook", TestServer.status(500, "boom", Map.of()));
 
