@@ -4,6 +4,7 @@ import io.hourglass.core.model.AdminUser;
 import io.hourglass.core.model.AppStatPoint;
 import io.hourglass.core.model.AuditEntry;
 import io.hourglass.core.model.NodeSnapshot;
+import io.hourglass.core.model.Setting;
 
 import java.util.List;
 import java.util.Optional;
@@ -57,4 +58,22 @@ public interface AdminStore {
 
     /** Deletes snapshots taken before {@code takenBefore}. @return how many */
     int purgeNodeSnapshots(long takenBefore);
+
+    /** The setting of this name, or empty. */
+    Optional<Setting> findSetting(String name);
+
+    /** Creates or replaces the setting of its name. */
+    void putSetting(Setting setting);
+
+    /** Deletes the setting of this name; false when there was none. */
+    boolean deleteSetting(String name);
+
+    /**
+     * The settings whose names start with {@code prefix}, by name; at most {@value #MAX_SETTINGS} (the servers read
+     * them all every few seconds, so there are never many).
+     */
+    List<Setting> settings(String prefix);
+
+    /** The most settings {@link #settings} answers. */
+    int MAX_SETTINGS = 10_000;
 }

@@ -4,6 +4,7 @@ import io.hourglass.core.model.AdminUser;
 import io.hourglass.core.model.AppStatPoint;
 import io.hourglass.core.model.AuditEntry;
 import io.hourglass.core.model.NodeSnapshot;
+import io.hourglass.core.model.Setting;
 import io.hourglass.core.spi.AdminStore;
 
 import java.util.ArrayList;
@@ -92,5 +93,28 @@ public final class InMemoryAdminStore implements AdminStore {
         List<NodeSnapshot> old = snapshots.stream().filter(s -> s.takenAt() < takenBefore).toList();
         snapshots.removeAll(old);
         return old.size();
+    }
+
+    private final ConcurrentSkipListMap<String, Setting> settings = new ConcurrentSkipListMap<>();
+
+    @Override
+    public Optional<Setting> findSetting(String name) {
+        return Optional.ofNullable(settings.get(name));
+    }
+
+    @Override
+    public void putSetting(Setting setting) {
+        settings.put(setting.name(), setting);
+    }
+
+    @Override
+    public boolean deleteSetting(String name) {
+        return settings.remove(name) != null;
+    }
+
+    @Override
+    public List<Setting> settings(String prefix) {
+        return settings.tailMap(prefix).values().stream().takeWhile(s -> s.name().startsWith(prefix))
+                .limit(MAX_SETTINGS).toList();
     }
 }

@@ -7,6 +7,7 @@ import io.hourglass.core.model.AdminUser;
 import io.hourglass.core.model.AppStatPoint;
 import io.hourglass.core.model.AuditEntry;
 import io.hourglass.core.model.NodeSnapshot;
+import io.hourglass.core.model.Setting;
 import io.hourglass.core.spi.AdminStore;
 
 import java.util.ArrayList;
@@ -173,6 +174,46 @@ final class CassandraAdminStore implements AdminStore {
             }
             return (int) Math.min(Integer.MAX_VALUE, count);
         });
+    }
+
+    @Override
+    public java.util.Optional<Setting> findSetting(String name) {
+        return call("findSetting", () -> java.util.Optional.ofNullable(
+                cql.sync(cql.plain(cql.selectSetting, name)).one()).map(CassandraAdminStore::toSetting));
+    }
+
+    @Override
+    public void putSetting(Setting s) {
+        call("putSetting", () -> cql.sync(cql.plain(cql.upsertSetting, s.name(), s.value(), s.updatedAt())));
+    }
+
+    @Override
+    public boolean deleteSetting(String name) {
+        return call("deleteSetting", () -> {
+            boolean existed = cql.sync(cql.plain(cql.selectSetting, name)).one() != null;
+            cql.sync(cql.plain(cql.deleteSetting, name));
+            return existed;
+        });
+    }
+
+    /** The names with the prefix are one run of the partition's clustering order (UTF-8 bytes) from the prefix on. */
+    @Override
+    public List<Setting> settings(String prefix) {
+        return call("settings", () -> {
+            List<Setting> found = new ArrayList<>();
+            for (Row r : cql.sync(cql.plain(cql.selectSettingsFrom, prefix, MAX_SETTINGS))) {
+                Setting s = toSetting(r);
+                if (!s.name().startsWith(prefix)) {
+                    break;
+                }
+                found.add(s);
+            }
+            return found;
+        });
+    }
+
+    private static Setting toSetting(Row r) {
+        return new Setting(r.getString("name"), r.getString("value"), r.getLong("updated_at"));
     }
 
     private static AdminUser toUser(Row r) {

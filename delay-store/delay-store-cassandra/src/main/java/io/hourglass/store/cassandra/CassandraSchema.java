@@ -104,7 +104,10 @@ final class CassandraSchema {
                         + "bucket int, taken_at bigint, node_id text, address text, server_version text,"
                         + " started_at bigint, owned_slots int, in_memory bigint, heap_used bigint, heap_max bigint,"
                         + " PRIMARY KEY ((bucket), taken_at, node_id))",
-                "CREATE TABLE IF NOT EXISTS " + ks + ".store_meta (name text PRIMARY KEY, value text)");
+                "CREATE TABLE IF NOT EXISTS " + ks + ".store_meta (name text PRIMARY KEY, value text)",
+                // the admin API's settings: one small partition clustered by name, so that a prefix is a range
+                "CREATE TABLE IF NOT EXISTS " + ks + ".setting ("
+                        + "bucket int, name text, value text, updated_at bigint, PRIMARY KEY ((bucket), name))");
         for (String statement : ddl) {
             session.execute(SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT));
         }

@@ -95,6 +95,10 @@ final class Cql {
     final PreparedStatement selectNodeSnapshots;
     final PreparedStatement countNodeSnapshotsBefore;
     final PreparedStatement deleteNodeSnapshotsBefore;
+    final PreparedStatement selectSetting;
+    final PreparedStatement upsertSetting;
+    final PreparedStatement deleteSetting;
+    final PreparedStatement selectSettingsFrom;
 
     Cql(CqlSession session, CassandraStoreProperties p) {
         this.session = session;
@@ -212,6 +216,12 @@ final class Cql {
         countNodeSnapshotsBefore = prepare("SELECT COUNT(*) FROM " + ks + "node_snapshot"
                 + " WHERE bucket = ? AND taken_at < ?");
         deleteNodeSnapshotsBefore = prepare("DELETE FROM " + ks + "node_snapshot WHERE bucket = ? AND taken_at < ?");
+        selectSetting = prepare("SELECT name, value, updated_at FROM " + ks + "setting WHERE bucket = 0 AND name = ?");
+        upsertSetting = prepare("INSERT INTO " + ks + "setting (bucket, name, value, updated_at) VALUES (0, ?, ?, ?)");
+        // a plain delete (not IF EXISTS): the row is written without Paxos, and mixing the two on a row is unsafe
+        deleteSetting = prepare("DELETE FROM " + ks + "setting WHERE bucket = 0 AND name = ?");
+        selectSettingsFrom = prepare("SELECT name, value, updated_at FROM " + ks + "setting"
+                + " WHERE bucket = 0 AND name >= ? LIMIT ?");
     }
 
     private PreparedStatement prepare(String cql) {

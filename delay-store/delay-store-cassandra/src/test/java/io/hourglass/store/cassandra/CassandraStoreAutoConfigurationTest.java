@@ -68,7 +68,7 @@ class CassandraStoreAutoConfigurationTest {
                     assertThat(ks.getReplication()).containsEntry("datacenter1", "1");
                     assertThat(ks.getTables().keySet()).extracting(Object::toString).contains("message",
                             "message_due", "message_due_bucket", "message_by_state", "message_idem", "app",
-                            "app_topic", "store_meta");
+                            "app_topic", "store_meta", "setting");
                 });
             });
         } finally {

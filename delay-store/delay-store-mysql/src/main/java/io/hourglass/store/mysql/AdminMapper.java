@@ -41,4 +41,12 @@ interface AdminMapper {
     List<NodeSnapshot> selectNodeSnapshots(@Param("since") long takenSince);
 
     int deleteNodeSnapshots(@Param("before") long takenBefore);
+
+    io.hourglass.core.model.Setting selectSetting(@Param("name") String name);
+
+    int upsertSetting(@Param("s") io.hourglass.core.model.Setting setting);
+
+    int deleteSetting(@Param("name") String name);
+
+    List<io.hourglass.core.model.Setting> selectSettings(@Param("prefix") String prefix, @Param("limit") int limit);
 }

@@ -119,4 +119,27 @@ final class MybatisAdminStore implements AdminStore {
             throw StoreErrors.translate(action, e);
         }
     }
+
+    @Override
+    public java.util.Optional<io.hourglass.core.model.Setting> findSetting(String name) {
+        return call("findSetting", () -> java.util.Optional.ofNullable(mapper.selectSetting(name)));
+    }
+
+    @Override
+    public void putSetting(io.hourglass.core.model.Setting setting) {
+        call("putSetting", () -> mapper.upsertSetting(setting));
+    }
+
+    @Override
+    public boolean deleteSetting(String name) {
+        return call("deleteSetting", () -> mapper.deleteSetting(name) > 0);
+    }
+
+    @Override
+    public List<io.hourglass.core.model.Setting> settings(String prefix) {
+        // the names with the prefix are one run of the primary key from the prefix on, in any binary order (the
+        // database's and Java's agree on that much): read from the prefix and keep the run
+        return call("settings", () -> mapper.selectSettings(prefix, MAX_SETTINGS).stream()
+                .takeWhile(s -> s.name().startsWith(prefix)).toList());
+    }
 }

@@ -5,6 +5,7 @@ import io.hourglass.core.model.AdminUser;
 import io.hourglass.core.model.AppStatPoint;
 import io.hourglass.core.model.AuditEntry;
 import io.hourglass.core.model.NodeSnapshot;
+import io.hourglass.core.model.Setting;
 import io.hourglass.core.spi.AdminStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -258,5 +259,56 @@ public abstract class AdminStoreContract {
                 .containsExactly(mine.get(2), mine.get(3));
         assertThat(adminStore().nodeSnapshots(Long.MIN_VALUE)).allSatisfy(s ->
                 assertThat(s.takenAt()).isGreaterThanOrEqualTo(t0 + 2000));
+    }
+
+    // ---------------------------------------------------------------- settings
+
+    @Test
+    @Timeout(30)
+    void aSettingIsWrittenReadReplacedAndDeletedOnce() {
+        String name = "tck." + me + ".callback.target.orders";
+        String json = "{\"url\":\"https://hooks.example.com/x?a=1&b=\u00e9\",\"headers\":{\"X-A\":\"\u2603\"}}";
+        assertThat(adminStore().findSetting(name)).isEmpty();
+
+        adminStore().putSetting(new Setting(name, json, t0));
+        assertThat(adminStore().findSetting(name)).contains(new Setting(name, json, t0));
+
+        adminStore().putSetting(new Setting(name, "{}", t0 + 1));
+        assertThat(adminStore().findSetting(name)).contains(new Setting(name, "{}", t0 + 1));
+
+        assertThat(adminStore().deleteSetting(name)).isTrue();
+        assertThat(adminStore().findSetting(name)).isEmpty();
+        assertThat(adminStore().deleteSetting(name)).isFalse();
+    }
+
+    @Test
+    @Timeout(30)
+    void settingsOfAPrefixAreListedByNameAndNoOthers() {
+        String prefix = "tck." + me + ".";
+        List<String> names = List.of(prefix + "b", prefix + "a.x", prefix + "a", prefix + "c.long.name");
+        for (String n : names) {
+            adminStore().putSetting(new Setting(n, "v-" + n, t0));
+        }
+        adminStore().putSetting(new Setting("tck." + me + "-sibling", "not mine", t0)); // shares all but the dot
+        adminStore().putSetting(new Setting("tck." + me, "the prefix without its dot", t0));
+
+        assertThat(adminStore().settings(prefix)).extracting(Setting::name)
+                .containsExactly(prefix + "a", prefix + "a.x", prefix + "b", prefix + "c.long.name");
+        assertThat(adminStore().settings(prefix + "a")).extracting(Setting::name)
+                .containsExactly(prefix + "a", prefix + "a.x");
+        assertThat(adminStore().settings(prefix + "zzz")).isEmpty();
+        assertThat(adminStore().settings(prefix + "b")).singleElement()
+                .isEqualTo(new Setting(prefix + "b", "v-" + prefix + "b", t0));
+    }
+
+    @Test
+    @Timeout(30)
+    void aSettingValueOfTheMaximumSizeRoundTrips() {
+        String name = "tck." + me + ".big";
+        String value = "x".repeat(Setting.MAX_VALUE_BYTES);
+
+        adminStore().putSetting(new Setting(name, value, t0));
+
+        assertThat(adminStore().findSetting(name)).hasValueSatisfying(s -> assertThat(s.value()).isEqualTo(value));
     }
 }
