@@ -2,6 +2,7 @@ package io.hourglass.store.mysql;
 
 import io.hourglass.core.model.App;
 import io.hourglass.core.spi.AppStore;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +22,21 @@ import java.util.function.Supplier;
 final class MybatisAppStore implements AppStore {
 
     private final AppMapper mapper;
+    /** Bounds the reads of an authentication (see {@link #bounded}); null: unbounded (tests of the mapper alone). */
+    private final TransactionTemplate tx;
 
     MybatisAppStore(AppMapper mapper) {
+        this(mapper, null);
+    }
+
+    MybatisAppStore(AppMapper mapper, TransactionTemplate tx) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.tx = tx;
     }
 
     @Override
     public Optional<App> findApp(String appKey) {
-        return call("findApp", () -> Optional.ofNullable(mapper.selectApp(appKey)).map(AppRow::toApp));
+        return bounded("findApp", () -> Optional.ofNullable(mapper.selectApp(appKey)).map(AppRow::toApp));
     }
 
     @Override
@@ -69,7 +77,7 @@ final class MybatisAppStore implements AppStore {
 
     @Override
     public Set<String> topicsOf(String appKey) {
-        return call("topicsOf", () -> Set.copyOf(mapper.selectTopics(appKey)));
+        return bounded("topicsOf", () -> Set.copyOf(mapper.selectTopics(appKey)));
     }
 
     @Override
@@ -92,6 +100,15 @@ final class MybatisAppStore implements AppStore {
             }
             return grants;
         });
+    }
+
+    /**
+     * The reads an authentication makes on a cache miss, in a store transaction for its bound: on a database whose
+     * network went silent a request waits {@code delay.store.transaction-timeout} (+ 1 s), not the URL's
+     * {@code socketTimeout} (see {@link BoundedTransactionManager}).
+     */
+    private <T> T bounded(String action, Supplier<T> work) {
+        return tx == null ? call(action, work) : call(action, () -> tx.execute(status -> work.get()));
     }
 
     private static <T> T call(String action, Supplier<T> work) {

@@ -42,19 +42,26 @@ public class MysqlStoreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(MessageStore.class)
     public MessageStore hourglassMessageStore(SqlSessionFactory sqlSessionFactory, StoreProperties properties) {
-        DataSource dataSource = dataSourceOf(sqlSessionFactory);
-        H2Durability.enforceSynchronousCommits(dataSource);
-        TransactionTemplate tx = new TransactionTemplate(new BoundedTransactionManager(dataSource));
-        tx.setTimeout(Math.toIntExact(Math.max(1, properties.transactionTimeout().toSeconds())));
-        tx.setName("hourglass-store");
+        H2Durability.enforceSynchronousCommits(dataSourceOf(sqlSessionFactory));
+        TransactionTemplate tx = boundedTransactions(sqlSessionFactory, properties);
         MessageMapper mapper = mapper(sqlSessionFactory, MessageMapper.class);
         return new MybatisMessageStore(mapper, new SqlSessionTemplate(sqlSessionFactory, ExecutorType.BATCH), tx, properties);
     }
 
     @Bean
     @ConditionalOnMissingBean(AppStore.class)
-    public AppStore hourglassAppStore(SqlSessionFactory sqlSessionFactory) {
-        return new MybatisAppStore(mapper(sqlSessionFactory, AppMapper.class));
+    public AppStore hourglassAppStore(SqlSessionFactory sqlSessionFactory, StoreProperties properties) {
+        return new MybatisAppStore(mapper(sqlSessionFactory, AppMapper.class),
+                boundedTransactions(sqlSessionFactory, properties));
+    }
+
+    /** Store transactions of at most {@code delay.store.transaction-timeout}, network silence included. */
+    private static TransactionTemplate boundedTransactions(SqlSessionFactory sqlSessionFactory,
+                                                           StoreProperties properties) {
+        TransactionTemplate tx = new TransactionTemplate(new BoundedTransactionManager(dataSourceOf(sqlSessionFactory)));
+        tx.setTimeout(Math.toIntExact(Math.max(1, properties.transactionTimeout().toSeconds())));
+        tx.setName("hourglass-store");
+        return tx;
     }
 
     @Bean

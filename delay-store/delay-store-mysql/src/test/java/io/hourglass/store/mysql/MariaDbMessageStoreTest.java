@@ -138,7 +138,8 @@ class MariaDbMessageStoreTest extends SqlStoreContract {
      * StoreUnavailableException within {@code delay.store.transaction-timeout} (plus a grace), not after the URL's
      * {@code socketTimeout}: the transaction timeout becomes the connection's network timeout for the length of the
      * transaction ({@link BoundedTransactionManager}), and the single-statement calls that clients wait on (get, the
-     * idempotency lookup of a keyed submit, cancel) and the preloader's scan run in one too. The server-side
+     * idempotency lookup of a keyed submit, cancel, the app lookups of an authentication) and the preloader's scan
+     * run in one too. The server-side
      * statement timeout that Spring's query timeout turns into on MariaDB cannot help here: the server's answer never
      * arrives.
      */
@@ -161,6 +162,9 @@ class MariaDbMessageStoreTest extends SqlStoreContract {
                 calls.put("findByIdempotencyKeys", () -> store.findByIdempotencyKeys(app, List.of("k-1", "k-2")));
                 calls.put("cancel", () -> store.cancel(kept.id(), t0));
                 calls.put("scanScheduled", () -> store.scanScheduled(slot, t0, t0 + 10_000, 0, 0, 10));
+                io.hourglass.core.spi.AppStore apps = frozen.getBean(io.hourglass.core.spi.AppStore.class);
+                calls.put("findApp (an authentication's cache miss)", () -> apps.findApp("some-app"));
+                calls.put("topicsOf", () -> apps.topicsOf("some-app"));
                 for (Map.Entry<String, Runnable> call : calls.entrySet()) {
                     store.get(kept.id()); // the pool's one connection is open and just used
                     relay.freeze();
@@ -215,7 +219,7 @@ class MariaDbMessageStoreTest extends SqlStoreContract {
                 }
             }
             assertThat(collations).containsOnlyKeys("delay_message", "delay_message_app", "delay_message_topic",
-                    "delay_node_snapshot", "delay_admin_user", "delay_admin_audit", "delay_app_stat")
+                    "delay_node_snapshot", "delay_admin_user", "delay_admin_audit", "delay_app_stat", "delay_setting")
                     .allSatisfy((table, collation) -> assertThat(collation).as(table).isEqualTo("utf8mb4_nopad_bin"));
             assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@tx_isolation")) {
