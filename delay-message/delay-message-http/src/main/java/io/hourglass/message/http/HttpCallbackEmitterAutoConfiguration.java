@@ -1,6 +1,7 @@
 package io.hourglass.message.http;
 
 import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.spi.AdminStore;
 import io.hourglass.core.spi.MessageEmitter;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -27,16 +28,26 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(HttpCallbackProperties.class)
 public class HttpCallbackEmitterAutoConfiguration {
 
+    /** What the admin API set (from the application's {@link AdminStore}, when it has one), read every few seconds. */
+    @Bean
+    @ConditionalOnMissingBean
+    public StoredCallbackSettings httpCallbackStoredSettings(HttpCallbackProperties properties,
+                                                             ObjectProvider<AdminStore> store) {
+        return new StoredCallbackSettings(store.getIfAvailable(), properties.settingsRefresh());
+    }
+
     @Bean
     @ConditionalOnMissingBean(AllowedHosts.class)
-    public PropertiesAllowedHosts httpCallbackAllowedHosts(HttpCallbackProperties properties) {
-        return new PropertiesAllowedHosts(properties);
+    public PropertiesAllowedHosts httpCallbackAllowedHosts(HttpCallbackProperties properties,
+                                                           StoredCallbackSettings stored) {
+        return new PropertiesAllowedHosts(properties, stored);
     }
 
     @Bean
     @ConditionalOnMissingBean(SigningSecrets.class)
-    public PropertiesSigningSecrets httpCallbackSigningSecrets(HttpCallbackProperties properties) {
-        return new PropertiesSigningSecrets(properties);
+    public PropertiesSigningSecrets httpCallbackSigningSecrets(HttpCallbackProperties properties,
+                                                               StoredCallbackSettings stored) {
+        return new PropertiesSigningSecrets(properties, stored);
     }
 
     @Bean
@@ -48,8 +59,8 @@ public class HttpCallbackEmitterAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(CallbackTargets.class)
     public PropertiesCallbackTargets httpCallbackTargets(HttpCallbackProperties properties, CallbackTargetGuard guard,
-                                                         SigningSecrets secrets) {
-        return new PropertiesCallbackTargets(properties, guard, secrets);
+                                                         SigningSecrets secrets, StoredCallbackSettings stored) {
+        return new PropertiesCallbackTargets(properties, guard, secrets, stored);
     }
 
     @Bean

@@ -31,6 +31,8 @@ import java.util.TreeMap;
  * @param connectTimeout       how long opening a connection may take; longer counts as "target unavailable" (no
  *                             attempt spent). Keep it below the targets' timeouts, or a dead host looks like a slow one
  * @param maxConcurrentPerHost requests in flight per host at most; more wait (asynchronously) for a free one
+ * @param settingsRefresh      how often each server reads again the targets, hosts and secrets set through the admin
+ *                             API (the server that made a change applies it at once)
  * @param targets              the callback target of each topic, by topic name
  * @param signingSecrets       each app's signing secret, by app key: UTF-8 text of at least 16 bytes (32 random
  *                             bytes, hex or base64 encoded, recommended); the HMAC key is the UTF-8 bytes of the text
@@ -42,6 +44,7 @@ public record HttpCallbackProperties(
         @DefaultValue("false") boolean enabled,
         @DefaultValue("2s") @NotNull @DurationMin(millis = 1) Duration connectTimeout,
         @DefaultValue("32") @Min(1) @Max(10_000) int maxConcurrentPerHost,
+        @DefaultValue("5s") @NotNull @DurationMin(seconds = 1) Duration settingsRefresh,
         @Valid Map<String, Target> targets,
         Map<String, String> signingSecrets,
         Map<String, List<String>> allowedHosts) {

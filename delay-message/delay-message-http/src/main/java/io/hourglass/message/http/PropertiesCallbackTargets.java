@@ -22,12 +22,24 @@ public final class PropertiesCallbackTargets implements CallbackTargets {
     private static final Logger log = LoggerFactory.getLogger(PropertiesCallbackTargets.class);
 
     private final Map<String, CallbackTarget> targets;
+    private final StoredCallbackSettings stored;
 
     /**
      * @throws IllegalStateException naming the key of the first target that is refused
      */
     public PropertiesCallbackTargets(HttpCallbackProperties properties, CallbackTargetGuard guard,
                                      SigningSecrets secrets) {
+        this(properties, guard, secrets, null);
+    }
+
+    /**
+     * @param stored the targets set through the admin API (checked when they were set, and by the guard before every
+     *               request), which win over the properties of the same topic; or null
+     * @throws IllegalStateException naming the key of the first target that is refused
+     */
+    public PropertiesCallbackTargets(HttpCallbackProperties properties, CallbackTargetGuard guard,
+                                     SigningSecrets secrets, StoredCallbackSettings stored) {
+        this.stored = stored;
         Map<String, CallbackTarget> built = new LinkedHashMap<>();
         properties.targets().forEach((topic, settings) -> {
             String key = HttpCallbackProperties.PREFIX + ".targets." + topic;
@@ -58,6 +70,12 @@ public final class PropertiesCallbackTargets implements CallbackTargets {
 
     @Override
     public Optional<CallbackTarget> targetFor(String topic) {
+        if (stored != null) {
+            Optional<CallbackTarget> set = stored.target(topic);
+            if (set.isPresent()) {
+                return set;
+            }
+        }
         return Optional.ofNullable(targets.get(topic));
     }
 }
