@@ -59,7 +59,7 @@ public class AdminAutoConfiguration {
     @ConditionalOnProperty(prefix = AdminProperties.PREFIX, name = "enabled", havingValue = "true", matchIfMissing = true)
     @Import({AdminSecurityConfiguration.class, AppsController.class, TopicsController.class, UsersController.class,
             AuditController.class, MessagesAdminController.class, SessionController.class, AdminProblemHandler.class,
-            io.hourglass.admin.web.OverviewController.class})
+            io.hourglass.admin.web.OverviewController.class, io.hourglass.admin.web.CallbacksController.class})
     static class Enabled {
 
         @Bean
@@ -86,6 +86,20 @@ public class AdminAutoConfiguration {
                                                  ObjectProvider<DeadLetters> deadLetters) {
             return new AppAdminService(required(store, AppStore.class), directory, audit, clock, topics.getIfAvailable(),
                     properties, jobs, messages, changes.getIfAvailable(), deadLetters.getIfAvailable(() -> DeadLetters.NONE));
+        }
+
+        /** Callback hosts, secrets and targets; callbacks may be off on this server (then targets are refused). */
+        @Bean
+        CallbackAdminService hourglassCallbackAdminService(
+                ObjectProvider<AppStore> apps, ObjectProvider<AdminStore> store, AuditLog audit, DelayClock clock,
+                ObjectProvider<io.hourglass.message.http.StoredCallbackSettings> settings,
+                ObjectProvider<io.hourglass.message.http.AllowedHosts> allowedHosts,
+                ObjectProvider<io.hourglass.message.http.SigningSecrets> secrets,
+                ObjectProvider<io.hourglass.message.http.HttpCallbackProperties> callbacks) {
+            io.hourglass.message.http.HttpCallbackProperties p = callbacks.getIfAvailable();
+            return new CallbackAdminService(required(apps, AppStore.class), required(store, AdminStore.class), audit,
+                    clock, settings.getIfAvailable(), allowedHosts.getIfAvailable(), secrets.getIfAvailable(),
+                    p == null ? null : p.connectTimeout());
         }
 
         @Bean

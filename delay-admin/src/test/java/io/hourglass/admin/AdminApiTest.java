@@ -42,8 +42,6 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 class AdminApiTest extends AdminApiTestSupport {
 
     @Autowired
-    ObjectMapper json;
-    @Autowired
     AppDirectory directory;
     @Autowired
     DelayService service;
@@ -53,17 +51,6 @@ class AdminApiTest extends AdminApiTestSupport {
     RecordingEmitter emitter;
     @Autowired
     RecordingProvisioner provisioner;
-
-    private JsonNode call(MockHttpServletRequestBuilder req, AdminRole role, int expectedStatus) throws Exception {
-        MvcResult r = mvc.perform(req.with(as(role))).andReturn();
-        assertThat(r.getResponse().getStatus()).as(r.getResponse().getContentAsString()).isEqualTo(expectedStatus);
-        String body = r.getResponse().getContentAsString();
-        return body.isEmpty() ? null : json.readTree(body);
-    }
-
-    private static MockHttpServletRequestBuilder body(MockHttpServletRequestBuilder req, Object value) throws Exception {
-        return req.contentType(MediaType.APPLICATION_JSON).content(new ObjectMapper().writeValueAsString(value));
-    }
 
     private String newApp(String key) throws Exception {
         JsonNode created = call(body(post("/admin/api/v1/apps"), Map.of("appKey", key, "name", "Orders",

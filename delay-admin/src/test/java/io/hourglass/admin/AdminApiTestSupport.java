@@ -1,5 +1,11 @@
 package io.hourglass.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
 import io.hourglass.admin.app.AdminTestApplication;
 import io.hourglass.core.model.AdminRole;
 import io.hourglass.core.model.AdminUser;
@@ -26,6 +32,8 @@ abstract class AdminApiTestSupport {
     @Autowired
     MockMvc mvc;
     @Autowired
+    ObjectMapper json;
+    @Autowired
     InMemoryAdminStore users;
     @Autowired
     PasswordEncoder encoder;
@@ -43,5 +51,19 @@ abstract class AdminApiTestSupport {
 
     static RequestPostProcessor as(AdminRole role) {
         return httpBasic(role.name().toLowerCase(), PASSWORD);
+    }
+
+    /** Performs {@code req} as {@code role}, asserts the status, and answers the JSON body (null when empty). */
+    JsonNode call(MockHttpServletRequestBuilder req, AdminRole role, int expectedStatus) throws Exception {
+        MvcResult r = mvc.perform(req.with(as(role))).andReturn();
+        org.assertj.core.api.Assertions.assertThat(r.getResponse().getStatus())
+                .as(r.getResponse().getContentAsString()).isEqualTo(expectedStatus);
+        String body = r.getResponse().getContentAsString();
+        return body.isEmpty() ? null : json.readTree(body);
+    }
+
+    /** {@code req} with {@code value} as its JSON body. */
+    static MockHttpServletRequestBuilder body(MockHttpServletRequestBuilder req, Object value) throws Exception {
+        return req.contentType(MediaType.APPLICATION_JSON).content(new ObjectMapper().writeValueAsString(value));
     }
 }

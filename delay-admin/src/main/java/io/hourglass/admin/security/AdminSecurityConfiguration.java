@@ -83,6 +83,7 @@ public class AdminSecurityConfiguration {
                         .requestMatchers("/admin/api/v1/users", "/admin/api/v1/users/**").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.POST, "/admin/api/v1/apps").hasRole(ADMIN)
                         .requestMatchers("/admin/api/v1/apps/*/rotate-secret").hasRole(ADMIN)
+                        .requestMatchers("/admin/api/v1/apps/*/callbacks/signing-secret").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.GET, "/admin/api/**").hasAnyRole(VIEWER, OPERATOR, ADMIN)
                         .requestMatchers("/admin/api/**").hasAnyRole(OPERATOR, ADMIN)
                         .anyRequest().authenticated())

@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * HTTP callbacks from the packaged server to a real HTTP receiver in this test: a message is delivered by a signed
  * request that verifies with the recipe of docs/callbacks.md, never before its due time; and at least once across a
  * SIGKILL of the server while its request is in flight (the receiver holds it unanswered): after the restart the
- * message is requested again and ends DELIVERED.
+ * message is requested again and ends DELIVERED. And the same set up at run time through the admin API.
  */
 @Timeout(300)
 class CallbackIT {
@@ -65,18 +65,69 @@ class CallbackIT {
         }
     }
 
-    @Test
-    void callbacksAreSignedNeverEarlyAndAtLeastOnceAcrossAKill9MidDelivery() throws Exception {
+    private void startReceiver() throws IOException {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.setExecutor(Executors.newFixedThreadPool(8));
         receiver.createContext("/hook", this::receive);
         receiver.start();
+    }
+
+    private String hookUrl() {
+        return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+    }
+
+    /**
+     * The admin API sets the app's allowed hosts, makes its signing secret and sets the topic's target at run time
+     * (no callback properties at all): the next message is called back, signed with that secret; once the target is
+     * removed, the topic's messages go to Kafka again.
+     */
+    @Test
+    void targetsHostsAndSecretsSetThroughTheAdminApiDeliverAtOnceAndRemovingThemGoesBackToKafka() throws Exception {
+        startReceiver();
+        int kafkaPort = ServerProcess.freePort();
+        server = ServerProcess.standalone(dir, kafkaPort, "--delay.bootstrap-app.topics=demo,hooks",
+                "--delay.message.http.enabled=true", AdminApiScenario.ADMIN_ARG).start();
+        RestClient rest = new RestClient(server.baseUrl());
+        AdminApiScenario admin = new AdminApiScenario(server.baseUrl());
+
+        assertThat(admin.admin("PUT", "/admin/api/v1/apps/demo/callbacks/allowed-hosts",
+                java.util.Map.of("hosts", List.of("127.0.0.1"))).status()).isEqualTo(200);
+        AdminApiScenario.Answer secret = admin.admin("POST", "/admin/api/v1/apps/demo/callbacks/signing-secret", null);
+        assertThat(secret.status()).as("%s", secret.body()).isEqualTo(200);
+        byte[] key = secret.body().get("signingSecret").asText().getBytes(StandardCharsets.UTF_8);
+        AdminApiScenario.Answer set = admin.admin("PUT", "/admin/api/v1/apps/demo/topics/hooks/callback",
+                java.util.Map.of("url", hookUrl(), "timeoutMs", 5000, "allowPrivateNetwork", true));
+        assertThat(set.status()).as("%s", set.body()).isEqualTo(200);
+
+        String called = submit(rest, "{\"via\":\"callback\"}", 0);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> state(rest, called)
+                .equals("DELIVERED"));
+        Received r = only(called);
+        assertThat(verify(r.signature(), r.body(), key, System.currentTimeMillis() / 1000))
+                .as("signed with the secret the admin API made").isTrue();
+
+        assertThat(admin.admin("DELETE", "/admin/api/v1/apps/demo/topics/hooks/callback", null).status())
+                .isEqualTo(200);
+        String viaKafka = submit(rest, "{\"via\":\"kafka\"}", 0);
+        try (KafkaReader reader = new KafkaReader("127.0.0.1:" + kafkaPort, "hooks")) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                reader.poll();
+                return reader.byId().containsKey(viaKafka);
+            });
+        }
+        assertThat(state(rest, viaKafka)).isEqualTo("DELIVERED");
+        assertThat(received).extracting(Received::id).as("not called back once removed").doesNotContain(viaKafka);
+    }
+
+    @Test
+    void callbacksAreSignedNeverEarlyAndAtLeastOnceAcrossAKill9MidDelivery() throws Exception {
+        startReceiver();
         int kafkaPort = ServerProcess.freePort();
         server = ServerProcess.standalone(dir, kafkaPort,
                 "--delay.bootstrap-app.topics=demo,hooks",
                 "--delay.message.http.enabled=true",
                 "--delay.message.http.targets.hooks.app-key=demo",
-                "--delay.message.http.targets.hooks.url=http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+                "--delay.message.http.targets.hooks.url=" + hookUrl(),
                 "--delay.message.http.targets.hooks.timeout=5s",
                 "--delay.message.http.targets.hooks.allow-private-network=true",
                 "--delay.message.http.signing-secrets.demo=" + SECRET,
