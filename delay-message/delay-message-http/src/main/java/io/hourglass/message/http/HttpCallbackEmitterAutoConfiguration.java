@@ -22,7 +22,9 @@ import org.springframework.context.annotation.Bean;
  * targets, secrets and allowed hosts from its store. The properties-backed targets are checked at start (see
  * {@link PropertiesCallbackTargets}): a refused target fails the start, naming its key.
  */
-@AutoConfiguration
+// After the Kafka emitter's configuration, which backs off when a MessageEmitter exists: beside Kafka
+// (delay.message.http.enabled) this emitter must not be there first, or every topic would go to callbacks.
+@AutoConfiguration(afterName = "io.hourglass.message.kafka.KafkaEmitterAutoConfiguration")
 @ConditionalOnClass(MessageEmitter.class)
 @ConditionalOnExpression("${delay.message.http.enabled:false} or '${delay.message.type:kafka}'.trim().equalsIgnoreCase('http')")
 @EnableConfigurationProperties(HttpCallbackProperties.class)
@@ -56,11 +58,17 @@ public class HttpCallbackEmitterAutoConfiguration {
         return new CallbackTargetGuard(allowedHosts);
     }
 
+    /**
+     * The properties' targets are checked at start against the properties' allowed hosts and secrets (the admin API's
+     * settings may not be readable while the application starts: the store's schema is migrated later); the emitter's
+     * guard checks every request against the effective ones.
+     */
     @Bean
     @ConditionalOnMissingBean(CallbackTargets.class)
-    public PropertiesCallbackTargets httpCallbackTargets(HttpCallbackProperties properties, CallbackTargetGuard guard,
-                                                         SigningSecrets secrets, StoredCallbackSettings stored) {
-        return new PropertiesCallbackTargets(properties, guard, secrets, stored);
+    public PropertiesCallbackTargets httpCallbackTargets(HttpCallbackProperties properties,
+                                                         StoredCallbackSettings stored) {
+        return new PropertiesCallbackTargets(properties, new CallbackTargetGuard(new PropertiesAllowedHosts(properties)),
+                new PropertiesSigningSecrets(properties), stored);
     }
 
     @Bean
