@@ -17,7 +17,9 @@ import java.util.function.Function;
  * topic that has a target). A batch is split into one sub-batch per emitter, each in the batch's order, and the
  * answers are put back in the original order; no emitter needs to know that others exist.
  *
- * <p>A failure of one emitter (it throws) fails only its own messages, as a failure the engine counts.
+ * <p>A failure of one emitter (it throws) fails only its own messages, as a failure the engine counts. A topic whose
+ * emitter cannot be chosen (the lookup throws) fails only its messages, as not attempted: retried later without
+ * spending an attempt, never sent to a guessed emitter.
  */
 public final class TopicRoutingEmitter implements MessageEmitter {
 
@@ -34,8 +36,14 @@ public final class TopicRoutingEmitter implements MessageEmitter {
         Map<MessageEmitter, List<DelayMessage>> batches = new IdentityHashMap<>();
         for (int i = 0; i < messages.size(); i++) {
             DelayMessage m = messages.get(i);
-            MessageEmitter target = Objects.requireNonNull(emitterOfTopic.apply(m.topic()),
-                    () -> "no emitter for topic " + m.topic());
+            MessageEmitter target;
+            try {
+                target = Objects.requireNonNull(emitterOfTopic.apply(m.topic()),
+                        () -> "no emitter for topic " + m.topic());
+            } catch (RuntimeException e) {
+                // where the topic delivers is unknown for now (its settings unreadable): not the message's fault
+                target = new Refusing(new NotAttemptedException("no emitter known for topic " + m.topic() + ": " + e, e));
+            }
             positions.computeIfAbsent(target, t -> new ArrayList<>()).add(i);
             batches.computeIfAbsent(target, t -> new ArrayList<>()).add(m);
         }
@@ -55,6 +63,18 @@ public final class TopicRoutingEmitter implements MessageEmitter {
             }
         }
         return out;
+    }
+
+    /** Fails every message it is given with one exception (a message whose emitter could not be chosen). */
+    private record Refusing(RuntimeException failure) implements MessageEmitter {
+        @Override
+        public List<CompletableFuture<Void>> emit(List<DelayMessage> messages, long now) {
+            List<CompletableFuture<Void>> failed = new ArrayList<>(messages.size());
+            for (int i = 0; i < messages.size(); i++) {
+                failed.add(CompletableFuture.failedFuture(failure));
+            }
+            return failed;
+        }
     }
 
     private static List<CompletableFuture<Void>> emitSafely(MessageEmitter emitter, List<DelayMessage> batch, long now) {

@@ -53,6 +53,27 @@ class TopicRoutingEmitterTest {
     }
 
     @Test
+    void aTopicWhoseEmitterCannotBeChosenFailsOnlyItsMessagesAsNotAttempted() {
+        Recorder kafka = new Recorder();
+        TopicRoutingEmitter routing = new TopicRoutingEmitter(topic -> {
+            if (topic.startsWith("hook.")) {
+                throw new IllegalStateException("callback settings not read yet");
+            }
+            return kafka;
+        });
+
+        List<CompletableFuture<Void>> answers = routing.emit(List.of(message("hook.pay", "ok-1"),
+                message("orders", "ok-2"), message("hook.pay", "ok-3")), 5_000);
+
+        assertThat(kafka.batches).as("never sent to a guessed emitter").containsExactly(List.of("ok-2"));
+        for (int i : new int[] {0, 2}) {
+            assertThatThrownBy(answers.get(i)::join).hasCauseInstanceOf(MessageEmitter.NotAttemptedException.class)
+                    .hasMessageContaining("callback settings not read yet");
+        }
+        assertThat(answers.get(1)).isCompleted().isNotCompletedExceptionally();
+    }
+
+    @Test
     void anEmitterThatThrowsFailsOnlyItsOwnMessages() {
         Recorder kafka = new Recorder();
         MessageEmitter broken = (messages, now) -> {

@@ -80,30 +80,63 @@ public final class StoredCallbackSettings implements AutoCloseable {
         static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of());
     }
 
+    /** How long a lookup waits before it tries the first read again, after a failed one. */
+    private static final long FIRST_READ_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final AdminStore store;
     private final ScheduledExecutorService refresher;
-    private volatile Snapshot snapshot = Snapshot.EMPTY;
+    /** Null until the first read succeeded: until then nobody knows where a topic delivers. */
+    private volatile Snapshot snapshot;
+    private long firstReadRetryAt = System.nanoTime();
+    private RuntimeException firstReadFailure;
 
     /**
+     * Reads nothing yet (the store's schema may not be migrated while the application starts): the first lookup
+     * reads, and a background thread every {@code refresh}.
+     *
      * @param store   where the admin API keeps the settings, or null (nothing stored)
      * @param refresh how often to read them again; null or zero: only on {@link #refresh()}
      */
     public StoredCallbackSettings(AdminStore store, Duration refresh) {
         this.store = store;
+        this.snapshot = store == null ? Snapshot.EMPTY : null;
         if (store != null && refresh != null && !refresh.isZero() && !refresh.isNegative()) {
             refresher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "hourglass-callback-settings");
                 t.setDaemon(true);
                 return t;
             });
-            refresh();
             refresher.scheduleWithFixedDelay(this::refreshQuietly, refresh.toMillis(), refresh.toMillis(),
                     TimeUnit.MILLISECONDS);
         } else {
             refresher = null;
-            if (store != null) {
-                refreshQuietly();
+        }
+    }
+
+    /**
+     * The settings as last read; the first call reads them. Before a first read succeeded a lookup cannot tell where
+     * a topic delivers (a callback or Kafka), so it refuses: the engine retries the message without spending an
+     * attempt (a lookup that fails is "not attempted"), rather than send it to the wrong place.
+     */
+    private Snapshot current() {
+        Snapshot s = snapshot;
+        if (s != null) {
+            return s;
+        }
+        synchronized (this) {
+            if (snapshot == null && System.nanoTime() - firstReadRetryAt >= 0) {
+                try {
+                    refresh();
+                } catch (RuntimeException e) {
+                    firstReadFailure = e;
+                    firstReadRetryAt = System.nanoTime() + FIRST_READ_RETRY_NANOS;
+                }
             }
+            if (snapshot == null) {
+                throw new IllegalStateException("the callback settings could not be read yet: " + firstReadFailure,
+                        firstReadFailure);
+            }
+            return snapshot;
         }
     }
 
@@ -139,19 +172,22 @@ public final class StoredCallbackSettings implements AutoCloseable {
         }
     }
 
-    /** The stored target of {@code topic}, if any. */
+    /** The stored target of {@code topic}, if any. @throws IllegalStateException before a first read succeeded */
     public Optional<CallbackTarget> target(String topic) {
-        return Optional.ofNullable(snapshot.targets().get(topic));
+        return Optional.ofNullable(current().targets().get(topic));
     }
 
-    /** The stored allowed-host patterns of {@code appKey}, if any were set (an empty set is "none allowed"). */
+    /**
+     * The stored allowed-host patterns of {@code appKey}, if any were set (an empty set is "none allowed").
+     * @throws IllegalStateException before a first read succeeded
+     */
     public Optional<Set<String>> hosts(String appKey) {
-        return Optional.ofNullable(snapshot.hosts().get(appKey));
+        return Optional.ofNullable(current().hosts().get(appKey));
     }
 
-    /** A copy of the stored signing secret of {@code appKey}, if any. */
+    /** A copy of the stored signing secret of {@code appKey}, if any. @throws IllegalStateException as above */
     public Optional<byte[]> secret(String appKey) {
-        byte[] secret = snapshot.secrets().get(appKey);
+        byte[] secret = current().secrets().get(appKey);
         return secret == null ? Optional.empty() : Optional.of(secret.clone());
     }
 

@@ -108,6 +108,34 @@ class StoredCallbackSettingsTest {
     }
 
     @Test
+    void untilAFirstReadSucceedsLookupsRefuseRatherThanGuessWhereATopicDelivers() throws Exception {
+        AtomicBoolean migrated = new AtomicBoolean();
+        AdminStore notYet = (AdminStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {AdminStore.class}, (proxy, method, args) -> {
+                    if (!migrated.get()) {
+                        throw new IllegalStateException("Table delay_setting not found");
+                    }
+                    return method.invoke(store, args);
+                });
+        put(StoredCallbackSettings.TARGET + "orders", StoredCallbackSettings.encodeTarget(new StoredTarget("shop",
+                "https://hooks.example.com/x", "POST", null, 3000, false)));
+        StoredCallbackSettings stored = new StoredCallbackSettings(notYet, null); // reads nothing while it starts
+
+        assertThatThrownBy(() -> stored.target("orders")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("delay_setting");
+        PropertiesCallbackTargets targets = new PropertiesCallbackTargets(properties(), new CallbackTargetGuard(
+                new PropertiesAllowedHosts(properties())), new PropertiesSigningSecrets(properties()), stored);
+        assertThatThrownBy(() -> targets.targetFor("audit")).as("not even Kafka for a topic without a target")
+                .isInstanceOf(IllegalStateException.class);
+
+        migrated.set(true);
+        Thread.sleep(1_100); // a failed first read is tried again after a second
+
+        assertThat(stored.target("orders")).isPresent();
+        assertThat(targets.targetFor("audit")).isEmpty();
+    }
+
+    @Test
     void withoutAStoreNothingIsStored() {
         StoredCallbackSettings stored = new StoredCallbackSettings(null, java.time.Duration.ofSeconds(1));
         stored.refresh();
