@@ -155,6 +155,8 @@ public final class CallbackAdminService {
         CallbackTarget target;
         try {
             target = stored.toCallbackTarget();
+        } catch (NullPointerException e) {
+            throw AdminException.invalid("headers", "a header needs a value");
         } catch (IllegalArgumentException e) {
             String field = e.getMessage() != null && e.getMessage().startsWith("method") ? "method"
                     : e.getMessage() != null && e.getMessage().startsWith("callback header") ? "headers" : "url";
@@ -200,9 +202,14 @@ public final class CallbackAdminService {
     }
 
     private View view(String appKey) {
-        List<String> hosts = store.findSetting(StoredCallbackSettings.HOSTS + appKey)
-                .map(s -> (List<String>) new ArrayList<>(new TreeSet<>(StoredCallbackSettings.decodeHosts(s.value()))))
-                .orElse(List.of());
+        List<String> hosts;
+        try {
+            hosts = store.findSetting(StoredCallbackSettings.HOSTS + appKey)
+                    .map(s -> (List<String>) new ArrayList<>(new TreeSet<>(StoredCallbackSettings.decodeHosts(s.value()))))
+                    .orElse(List.of());
+        } catch (IllegalArgumentException e) {
+            hosts = List.of(); // unreadable: the servers skip it too; setting the hosts again replaces it
+        }
         Optional<Setting> secret = secretOf(appKey);
         Map<String, StoredTarget> targets = new LinkedHashMap<>();
         for (Setting s : store.settings(StoredCallbackSettings.TARGET)) {

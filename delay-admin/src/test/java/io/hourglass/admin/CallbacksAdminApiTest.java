@@ -92,6 +92,13 @@ class CallbacksAdminApiTest extends AdminApiTestSupport {
                 "allowPrivateNetwork", true)), AdminRole.OPERATOR, 400);
         call(body(put(base + "/topics/" + topic + "/callback"), Map.of("url", "http://127.0.0.1:9/hook",
                 "allowPrivateNetwork", true, "timeoutMs", 1000)), AdminRole.OPERATOR, 400); // not above connect-timeout
+        java.util.Map<String, Object> nullHeader = new java.util.HashMap<>(target);
+        java.util.Map<String, String> headers = new java.util.HashMap<>();
+        headers.put("X-Empty", null);
+        nullHeader.put("headers", headers);
+        call(body(put(base + "/topics/" + topic + "/callback"), nullHeader), AdminRole.OPERATOR, 400);
+        call(body(put(base + "/topics/" + topic + "/callback"), Map.of("url", "http://127.0.0.1:9/hook",
+                "allowPrivateNetwork", true, "headers", Map.of("X-Hourglass-Id", "forged"))), AdminRole.OPERATOR, 400);
         call(body(put(base + "/topics/not-allowed/callback"), target), AdminRole.OPERATOR, 409);
         call(body(put("/admin/api/v1/apps/no-such-app/topics/" + topic + "/callback"), target), AdminRole.OPERATOR, 404);
         assertThat(targets.targetFor(topic)).as("refused targets change nothing").isEmpty();
