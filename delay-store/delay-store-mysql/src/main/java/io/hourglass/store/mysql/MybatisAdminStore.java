@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
+
+import static io.hourglass.store.mysql.StoreErrors.call;
 
 /**
  * {@link AdminStore} on MyBatis: tables {@code delay_admin_user} and {@code delay_admin_audit}. Users are changed
@@ -112,13 +113,6 @@ final class MybatisAdminStore implements AdminStore {
         return call("purgeNodeSnapshots", () -> mapper.deleteNodeSnapshots(takenBefore));
     }
 
-    private static <T> T call(String action, Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (RuntimeException e) {
-            throw StoreErrors.translate(action, e);
-        }
-    }
 
     @Override
     public java.util.Optional<io.hourglass.core.model.Setting> findSetting(String name) {

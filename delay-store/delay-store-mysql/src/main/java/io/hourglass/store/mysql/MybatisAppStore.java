@@ -14,6 +14,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
+import static io.hourglass.store.mysql.StoreErrors.call;
+
 /**
  * {@link AppStore} on MyBatis: tables {@code delay_message_app} and {@code delay_message_topic}. Each call is one
  * statement: {@code createApp} a plain INSERT whose duplicate-key error means "exists", {@code updateApp} an UPDATE
@@ -102,20 +104,9 @@ final class MybatisAppStore implements AppStore {
         });
     }
 
-    /**
-     * The reads an authentication makes on a cache miss, in a store transaction for its bound: on a database whose
-     * network went silent a request waits {@code delay.store.transaction-timeout} (+ 1 s), not the URL's
-     * {@code socketTimeout} (see {@link BoundedTransactionManager}).
-     */
+    /** The reads an authentication makes on a cache miss, bounded like a transaction ({@link StoreErrors#bounded}). */
     private <T> T bounded(String action, Supplier<T> work) {
-        return tx == null ? call(action, work) : call(action, () -> tx.execute(status -> work.get()));
+        return StoreErrors.bounded(tx, action, work);
     }
 
-    private static <T> T call(String action, Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (RuntimeException e) {
-            throw StoreErrors.translate(action, e);
-        }
-    }
 }

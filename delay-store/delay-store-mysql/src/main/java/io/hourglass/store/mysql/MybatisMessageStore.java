@@ -25,6 +25,8 @@ import java.util.function.Supplier;
 import static io.hourglass.core.spi.StoreArguments.keptError;
 import static io.hourglass.core.spi.StoreArguments.sortedDistinct;
 
+import static io.hourglass.store.mysql.StoreErrors.call;
+
 /**
  * {@link MessageStore} on MyBatis, for MySQL 8, MariaDB 10.11 and H2 in MODE=MySQL.
  *
@@ -401,16 +403,9 @@ final class MybatisMessageStore implements MessageStore {
      * unkeyed one. (Counts and the console's search stay outside: they may rightly take longer on a large table.)
      */
     private <T> T bounded(String action, Supplier<T> work) {
-        return call(action, () -> tx.execute(status -> work.get()));
+        return StoreErrors.bounded(tx, action, work);
     }
 
-    private static <T> T call(String action, Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (RuntimeException e) {
-            throw StoreErrors.translate(action, e);
-        }
-    }
 
     @FunctionalInterface
     private interface RowsUpdate {

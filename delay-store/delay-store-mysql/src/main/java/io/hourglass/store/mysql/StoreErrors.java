@@ -92,4 +92,23 @@ final class StoreErrors {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
     }
+
+    /** Runs one store call, its errors translated (see the class comment) and named after {@code action}. */
+    static <T> T call(String action, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            throw translate(action, e);
+        }
+    }
+
+    /**
+     * {@link #call}, in a store transaction for its bound: on a database whose network went silent the call fails
+     * after {@code delay.store.transaction-timeout} (+ 1 s), not the URL's {@code socketTimeout} (see
+     * {@link BoundedTransactionManager}). Without a transaction template ({@code tx == null}) it is a plain call.
+     */
+    static <T> T bounded(org.springframework.transaction.support.TransactionTemplate tx, String action,
+                         java.util.function.Supplier<T> work) {
+        return tx == null ? call(action, work) : call(action, () -> tx.execute(status -> work.get()));
+    }
 }
