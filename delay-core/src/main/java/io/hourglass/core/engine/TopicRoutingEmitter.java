@@ -69,12 +69,16 @@ public final class TopicRoutingEmitter implements MessageEmitter {
     private record Refusing(RuntimeException failure) implements MessageEmitter {
         @Override
         public List<CompletableFuture<Void>> emit(List<DelayMessage> messages, long now) {
-            List<CompletableFuture<Void>> failed = new ArrayList<>(messages.size());
-            for (int i = 0; i < messages.size(); i++) {
-                failed.add(CompletableFuture.failedFuture(failure));
-            }
-            return failed;
+            return failedAll(messages.size(), failure);
         }
+    }
+
+    private static List<CompletableFuture<Void>> failedAll(int count, RuntimeException failure) {
+        List<CompletableFuture<Void>> failed = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            failed.add(CompletableFuture.failedFuture(failure));
+        }
+        return failed;
     }
 
     private static List<CompletableFuture<Void>> emitSafely(MessageEmitter emitter, List<DelayMessage> batch, long now) {
@@ -86,11 +90,7 @@ public final class TopicRoutingEmitter implements MessageEmitter {
             }
             return answers;
         } catch (RuntimeException e) {
-            List<CompletableFuture<Void>> failed = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                failed.add(CompletableFuture.failedFuture(e));
-            }
-            return failed;
+            return failedAll(batch.size(), e);
         }
     }
 }
