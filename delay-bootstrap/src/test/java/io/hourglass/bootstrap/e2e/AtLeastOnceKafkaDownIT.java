@@ -1,13 +1,11 @@
 package io.hourglass.bootstrap.e2e;
 
-import io.hourglass.message.kafka.KafkaMessageProperties;
 import io.hourglass.message.kafka.embedded.EmbeddedKafkaServer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.util.unit.DataSize;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,10 +36,7 @@ class AtLeastOnceKafkaDownIT {
     private ServerProcess server;
 
     private EmbeddedKafkaServer startBroker(int port, int controllerPort) {
-        return EmbeddedKafkaServer.start(new KafkaMessageProperties(true, port, controllerPort,
-                dir.resolve("kafka").toString(), 2, Duration.ofSeconds(60), Map.of(), Duration.ofSeconds(2),
-                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMillis(5), DataSize.ofKilobytes(256), "lz4",
-                Duration.ofSeconds(10)));
+        return KafkaOutage.startBroker(dir, port, controllerPort);
     }
 
     @AfterEach
@@ -60,16 +54,9 @@ class AtLeastOnceKafkaDownIT {
         int kafkaPort = ServerProcess.freePort();
         int controllerPort = ServerProcess.freePort();
         broker = startBroker(kafkaPort, controllerPort);
-        server = new ServerProcess(dir.resolve("server"), ServerProcess.freePort(), List.of(
-                "--delay.message.kafka.embedded=false",
-                "--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort,
-                "--delay.message.kafka.max-block=500ms",
-                "--delay.message.kafka.request-timeout=1s",
-                "--delay.message.kafka.delivery-timeout=3s",
-                "--delay.core.retry-initial-backoff=500ms",
-                "--delay.core.retry-max-backoff=2s",
+        server = KafkaOutage.server(dir, kafkaPort,
                 // a short schedule, so that the outage below outlasts all of it several times over
-                "--delay.core.max-attempts=" + MAX_ATTEMPTS));
+                "--delay.core.max-attempts=" + MAX_ATTEMPTS);
         server.start();
         RestClient rest = new RestClient(server.baseUrl());
         // the topic exists and took a record before the outage: a metadata timeout for a topic never delivered to may
