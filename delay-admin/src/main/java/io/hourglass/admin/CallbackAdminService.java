@@ -240,7 +240,14 @@ public final class CallbackAdminService {
     }
 
     private void put(String name, String value) {
-        store.putSetting(new Setting(name, value, clock.now()));
+        Setting setting;
+        try {
+            setting = new Setting(name, value, clock.now());
+        } catch (IllegalArgumentException e) {
+            throw AdminException.invalid(name.startsWith(StoredCallbackSettings.TARGET) ? "headers" : "hosts",
+                    "too large to keep: " + e.getMessage());
+        }
+        store.putSetting(setting);
         refresh();
     }
 

@@ -99,6 +99,8 @@ class CallbacksAdminApiTest extends AdminApiTestSupport {
         call(body(put(base + "/topics/" + topic + "/callback"), nullHeader), AdminRole.OPERATOR, 400);
         call(body(put(base + "/topics/" + topic + "/callback"), Map.of("url", "http://127.0.0.1:9/hook",
                 "allowPrivateNetwork", true, "headers", Map.of("X-Hourglass-Id", "forged"))), AdminRole.OPERATOR, 400);
+        call(body(put(base + "/topics/" + topic + "/callback"), Map.of("url", "http://127.0.0.1:9/hook",
+                "allowPrivateNetwork", true, "headers", Map.of("X-Big", "v".repeat(70_000)))), AdminRole.OPERATOR, 400);
         call(body(put(base + "/topics/not-allowed/callback"), target), AdminRole.OPERATOR, 409);
         call(body(put("/admin/api/v1/apps/no-such-app/topics/" + topic + "/callback"), target), AdminRole.OPERATOR, 404);
         assertThat(targets.targetFor(topic)).as("refused targets change nothing").isEmpty();
