@@ -59,6 +59,14 @@ public class AdminSecurityConfiguration {
     static final String VIEWER = "VIEWER";
     /** Not "Basic": a browser that saw a Basic challenge would remember credentials and send them cross-site. */
     static final String CHALLENGE = "HourglassAdmin realm=\"hourglass-admin\"";
+    /**
+     * The console runs only its own scripts and talks only to this server: an injected script (say, from a message
+     * payload, which the pages only ever insert as text) would have nowhere to load from or send to. Inline styles
+     * are allowed for the charts' colours; nothing may frame the console.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
+            + "form-action 'self'";
 
     @Bean
     PasswordEncoder hourglassAdminPasswordEncoder() {
@@ -80,6 +88,9 @@ public class AdminSecurityConfiguration {
         http.securityMatcher("/admin/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/admin/login", "/admin/api/v1/session").permitAll()
+                        // the console's page and assets: public files, everything they show comes from the API
+                        .requestMatchers(HttpMethod.GET, "/admin", "/admin/", "/admin/index.html", "/admin/assets/**")
+                        .permitAll()
                         .requestMatchers("/admin/api/v1/users", "/admin/api/v1/users/**").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.POST, "/admin/api/v1/apps").hasRole(ADMIN)
                         .requestMatchers("/admin/api/v1/apps/*/rotate-secret").hasRole(ADMIN)
@@ -125,6 +136,7 @@ public class AdminSecurityConfiguration {
                                                 : "Your role may not do this");
                             }
                         }))
+                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(CONTENT_SECURITY_POLICY)))
                 .addFilterBefore(new ThrottleFilter(throttle, problems), UsernamePasswordAuthenticationFilter.class);
         return http.build();
     }
