@@ -7,7 +7,8 @@
 # ZooKeeper 3.8, Redis 7.0 and Cassandra 5.0 (its own JVM) are installed if missing, started for the run on 127.0.0.1 (HOURGLASS_MARIADB_URL/_USER/_PASSWORD,
 # HOURGLASS_KAFKA_BOOTSTRAP, HOURGLASS_ETCD_ENDPOINTS, HOURGLASS_ZK_CONNECT, HOURGLASS_REDIS_ADDRESS,
 # HOURGLASS_CASSANDRA_CONTACT tell the tests where) and stopped at
-# exit, also when the run fails.
+# exit, also when the run fails. Debian's chromium and chromium-driver are installed for the console's browser
+# tests (HOURGLASS_CHROME, HOURGLASS_CHROMEDRIVER).
 # HOURGLASS_SKIP_SERVICES=1 skips all of that; the tests that need a server are then skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +56,7 @@ if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
   start_etcd
   start_zookeeper
   start_redis
+  ensure_chromium
   echo "scripts/test.sh: etcd, ZooKeeper and Redis ready in $(( $(date +%s) - start )) s ($HOURGLASS_ETCD_ENDPOINTS, $HOURGLASS_ZK_CONNECT, $HOURGLASS_REDIS_ADDRESS)"
 fi
 

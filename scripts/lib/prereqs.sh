@@ -13,3 +13,16 @@ ensure_jdk() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless
   fi
 }
+
+# Debian's Chromium and its WebDriver, for the console's browser tests (Selenium drives the real browser, headless).
+# Exports HOURGLASS_CHROME / HOURGLASS_CHROMEDRIVER for the tests.
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    echo "Installing Chromium and its driver (chromium, chromium-driver)..."
+    ensure_apt_updated
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null
+  fi
+  HOURGLASS_CHROME=$(command -v chromium)
+  HOURGLASS_CHROMEDRIVER=$(command -v chromedriver)
+  export HOURGLASS_CHROME HOURGLASS_CHROMEDRIVER
+}

@@ -109,7 +109,7 @@ class DeadLetterIT {
         }
     }
 
-    private static void maxMessageBytes(Admin admin, String topic, int bytes) throws Exception {
+    static void maxMessageBytes(Admin admin, String topic, int bytes) throws Exception {
         admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic),
                 List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", Integer.toString(bytes)),
                         AlterConfigOp.OpType.SET)))).all().get();
@@ -126,7 +126,7 @@ class DeadLetterIT {
         });
     }
 
-    private static String randomText(int length) {
+    static String randomText(int length) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         StringBuilder s = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
