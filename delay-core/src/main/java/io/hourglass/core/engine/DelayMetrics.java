@@ -17,6 +17,7 @@ public final class DelayMetrics {
     final Counter accepted;
     final Counter fired;
     final Counter late;
+    final Counter early;
     final Counter retried;
     final Counter dead;
     final Counter deadLettered;
@@ -39,6 +40,7 @@ public final class DelayMetrics {
         accepted = Counter.builder("hourglass.messages.accepted").description("Messages durably accepted").register(registry);
         fired = Counter.builder("hourglass.messages.fired").description("Messages emitted and acknowledged by the target").register(registry);
         late = Counter.builder("hourglass.messages.late").description("Messages emitted later than delay.core.late-threshold after their due time").register(registry);
+        early = Counter.builder("hourglass.messages.early").description("Messages emitted before their due time: must stay 0").register(registry);
         retried = Counter.builder("hourglass.messages.retried").description("Emit failures scheduled for a retry with backoff").register(registry);
         dead = Counter.builder("hourglass.messages.dead").description("Messages given up after delay.core.max-attempts").register(registry);
         expired = Counter.builder("hourglass.messages.expired").description("Messages claimed at or after their expiresAt: never emitted, EXPIRED").register(registry);
@@ -61,7 +63,14 @@ public final class DelayMetrics {
         return appStats;
     }
 
+    /**
+     * Emit time minus due time of one fired message. A negative lateness (fired before its due time, which the engine
+     * must never do) counts in {@code hourglass.messages.early} and is recorded as 0 in the timer.
+     */
     void recordLateness(long millis) {
+        if (millis < 0) {
+            early.increment();
+        }
         lateness.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
