@@ -250,6 +250,11 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         return metrics.appStats();
     }
 
+    /** Messages this server fired since start, per topic (at most {@link TopicCounts#MAX_TOPICS}, then "(other)"). */
+    public TopicCounts firedByTopic() {
+        return metrics.firedByTopic();
+    }
+
     public EngineSettings settings() {
         return settings;
     }

@@ -32,6 +32,7 @@ public final class DelayMetrics {
     final Timer storeClaim;
     final Timer emit;
     final AppStats appStats = new AppStats();
+    final TopicCounts firedByTopic = new TopicCounts(TopicCounts.MAX_TOPICS);
     private final MeterRegistry registry;
     private final Set<Integer> backlogGauges = ConcurrentHashMap.newKeySet();
 
@@ -61,6 +62,11 @@ public final class DelayMetrics {
     /** Per-app counts since the admin side last drained them. */
     public AppStats appStats() {
         return appStats;
+    }
+
+    /** Per-topic counts of fired messages since start (bounded: see {@link TopicCounts}). */
+    TopicCounts firedByTopic() {
+        return firedByTopic;
     }
 
     /**

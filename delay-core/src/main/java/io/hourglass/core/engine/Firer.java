@@ -196,6 +196,7 @@ final class Firer implements Runnable {
                     metrics.late.increment();
                 }
                 perApp.fired(m.appKey());
+                metrics.firedByTopic.increment(m.topic());
                 if (m.isRepeating()) {
                     rearms.add(new MessageStore.Rearm(m.id(), nextRound(m, now)));
                 } else {

@@ -82,6 +82,18 @@ class DelayEngineTest {
     }
 
     @Test
+    void firedMessagesAreCountedByTopicAndNoneEarly() {
+        start();
+        submit(1_000);
+        submit(1_000);
+        clock.set(T0 + 1_000);
+
+        await().until(() -> engine.firedByTopic().snapshot().getOrDefault("t", 0L) == 2L);
+        assertThat(engine.firedByTopic().snapshot()).containsOnlyKeys("t");
+        assertThat(registry.counter("hourglass.messages.early").count()).isZero();
+    }
+
+    @Test
     void cancelWins_againstAMessageAlreadyInTheWheel() throws Exception {
         start();
         DelayMessage m = submit(1_000);
