@@ -130,6 +130,16 @@ public interface MessageStore {
      */
     int purgeFinished(int slot, long updatedBefore, int limit);
 
+    /**
+     * Deletes one message if, and only if, it is DEAD: an operator's purge of a dead letter, at any age. It goes as
+     * the archive job's {@link #purgeFinished} deletes a message, with what the store keeps beside it (its
+     * idempotency key is free again afterwards; its index rows go too). A message that leaves DEAD meanwhile (a
+     * redrive that won the race) is not deleted.
+     *
+     * @return {@code true} when this call deleted it; {@code false} when the id is unknown or the message is not DEAD
+     */
+    boolean purgeDead(long id);
+
     /** Count of messages per state (all slots). States with no message may be absent. */
     Map<MessageState, Long> countByState();
 

@@ -229,6 +229,13 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     @Override
+    public synchronized boolean purgeDead(long id) {
+        check();
+        DelayMessage m = rows.get(id);
+        return m != null && m.state() == MessageState.DEAD && rows.remove(id) != null;
+    }
+
+    @Override
     public synchronized Map<MessageState, Long> countByState() {
         check();
         Map<MessageState, Long> counts = new EnumMap<>(MessageState.class);

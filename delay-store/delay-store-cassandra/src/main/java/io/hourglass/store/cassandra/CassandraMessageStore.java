@@ -498,17 +498,7 @@ final class CassandraMessageStore implements MessageStore {
                     || c.updatedAt() >= updatedBefore) {
                 return CompletableFuture.completedFuture(0); // a stale hint: settled, nothing deleted
             }
-            return cql.async(cql.lwt(cql.deleteMessage, hint.id(), c.version())).thenCompose(rs -> {
-                if (!rs.wasApplied()) {
-                    return CompletableFuture.completedFuture(-1);
-                }
-                List<CompletableFuture<?>> after = new ArrayList<>(2);
-                after.add(due.remove(slot, c.fireAt(), hint.id(), GONE_TIMESTAMP));
-                if (c.idemKey() != null) {
-                    after.add(cql.async(cql.lwt(cql.deleteIdem, c.appKey(), c.idemKey(), hint.id())));
-                }
-                return quietly(after, "purge", hint.id()).thenApply(v -> 1);
-            });
+            return delete(c).thenApply(deleted -> deleted ? 1 : -1);
         }).exceptionally(e -> {
             log.debug("message not purged [slot={} id={}]", slot, hint.id(), e);
             return -1;
@@ -531,6 +521,50 @@ final class CassandraMessageStore implements MessageStore {
                     last.id()));
         }
         return new Purged(deleted, settled);
+    }
+
+    /**
+     * Deletes the message row {@code c} was read from, if its version is still {@code c}'s, then its due hint and its
+     * idempotency key (so the key is free again); true when the row was deleted. Its by-state hint is the caller's:
+     * {@link #purge} deletes a range of them at once.
+     */
+    private CompletableFuture<Boolean> delete(Current c) {
+        return cql.async(cql.lwt(cql.deleteMessage, c.id(), c.version())).thenCompose(rs -> {
+            if (!rs.wasApplied()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            List<CompletableFuture<?>> after = new ArrayList<>(2);
+            after.add(due.remove(c.slot(), c.fireAt(), c.id(), GONE_TIMESTAMP));
+            if (c.idemKey() != null) {
+                after.add(cql.async(cql.lwt(cql.deleteIdem, c.appKey(), c.idemKey(), c.id())));
+            }
+            return quietly(after, "purge", c.id()).thenApply(v -> true);
+        });
+    }
+
+    /**
+     * Deleted as the archive job's {@link #purge} deletes a message, but one: its by-state hint goes on its own (a
+     * range delete would take the hints of older DEAD messages of the slot with it). A lost race (the row changed
+     * under us) is read again and retried while the message is still DEAD.
+     */
+    @Override
+    public boolean purgeDead(long id) {
+        return call("purgeDead", () -> purgeDead(id, 1).join());
+    }
+
+    private CompletableFuture<Boolean> purgeDead(long id, int attempt) {
+        return readMeta(id, false).thenCompose(c -> {
+            if (c == null || c.state() != MessageState.DEAD) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return delete(c).thenCompose(deleted -> {
+                if (!deleted) {
+                    return attempt < MAX_ATTEMPTS ? purgeDead(id, attempt + 1) : CompletableFuture.completedFuture(false);
+                }
+                return quietly(List.of(cql.async(cql.plain(cql.deleteState, GONE_TIMESTAMP, c.slot(),
+                        MessageState.DEAD.name(), c.updatedAt(), id))), "purge", id).thenApply(v -> true);
+            });
+        });
     }
 
     // ---------------------------------------------------------------- counts

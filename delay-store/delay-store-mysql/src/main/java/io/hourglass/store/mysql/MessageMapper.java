@@ -59,6 +59,9 @@ interface MessageMapper {
     /** One DELETE of at most {@code limit} finished rows of the slot; the row count deleted. */
     int purgeFinished(@Param("slot") int slot, @Param("updatedBefore") long updatedBefore, @Param("limit") int limit);
 
+    /** Deletes the row if it is DEAD; the row count deleted (0 or 1). */
+    int purgeDead(@Param("id") long id);
+
     List<StateCount> countByState();
 
     long countScheduled(@Param("slot") int slot);

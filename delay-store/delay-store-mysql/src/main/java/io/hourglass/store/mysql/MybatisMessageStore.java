@@ -279,6 +279,11 @@ final class MybatisMessageStore implements MessageStore {
     }
 
     @Override
+    public boolean purgeDead(long id) {
+        return bounded("purgeDead", () -> mapper.purgeDead(id) == 1);
+    }
+
+    @Override
     public Map<MessageState, Long> countByState() {
         return call("countByState", () -> {
             Map<MessageState, Long> counts = new EnumMap<>(MessageState.class);

@@ -1140,6 +1140,64 @@ public abstract class MessageStoreContract {
         assertThat(store().findByIdempotencyKeys(app, List.of("order-7"))).containsExactly(again);
     }
 
+    // ---------------------------------------------------------------- purgeDead
+
+    @Test
+    @Timeout(30)
+    void purgeDeadDeletesADeadMessageAndFreesItsIdempotencyKey() {
+        DelayMessage first = keyed(app, "order-9", t0 + 10);
+        insert(first);
+        long token = token();
+        assertThat(store().claim(List.of(first.id()), t0 + 20, token)).hasSize(1);
+        assertThat(store().markDead(List.of(first.id()), token, "gave up", t0 + 30)).isEqualTo(1);
+        long deadBefore = store().countByState().getOrDefault(MessageState.DEAD, 0L);
+
+        assertThat(store().purgeDead(first.id())).isTrue();
+
+        assertThat(store().get(first.id())).isEmpty();
+        assertThat(store().findByIdempotencyKeys(app, List.of("order-9"))).isEmpty();
+        assertThat(store().search(new MessageQuery(app, null, null, MessageState.DEAD, null, null), null, 10)
+                .messages()).isEmpty();
+        assertThat(store().countByState().getOrDefault(MessageState.DEAD, 0L)).isEqualTo(deadBefore - 1);
+        assertThat(store().purgeDead(first.id())).as("already gone").isFalse();
+        DelayMessage again = keyed(app, "order-9", t0 + 40);
+        insert(again);
+        assertThat(store().findByIdempotencyKeys(app, List.of("order-9"))).containsExactly(again);
+    }
+
+    @Test
+    @Timeout(30)
+    void purgeDeadLeavesTheOtherDeadMessagesOfTheSlotAlone() {
+        DelayMessage older = finished(slot, MessageState.DEAD, t0 + 100);
+        DelayMessage purged = finished(slot, MessageState.DEAD, t0 + 200);
+        DelayMessage newer = finished(slot, MessageState.DEAD, t0 + 300);
+
+        assertThat(store().purgeDead(purged.id())).isTrue();
+
+        assertThat(store().get(older.id())).contains(older);
+        assertThat(store().get(newer.id())).contains(newer);
+        assertThat(store().search(new MessageQuery(app, null, null, MessageState.DEAD, null, null), null, 10)
+                .messages()).extracting(DelayMessage::id).containsExactlyInAnyOrder(older.id(), newer.id());
+    }
+
+    @Test
+    @Timeout(30)
+    void purgeDeadLeavesMessagesInEveryOtherStateUntouched() {
+        DelayMessage scheduled = message(t0 + 10);
+        DelayMessage firing = message(t0 + 10);
+        insert(scheduled, firing);
+        assertThat(store().claim(List.of(firing.id()), t0 + 20, token())).hasSize(1);
+        List<DelayMessage> before = List.of(store().get(scheduled.id()).orElseThrow(),
+                store().get(firing.id()).orElseThrow(), finished(slot, MessageState.DELIVERED, t0 + 30),
+                finished(slot, MessageState.CANCELLED, t0 + 30), finished(slot, MessageState.EXPIRED, t0 + 30));
+
+        for (DelayMessage m : before) {
+            assertThat(store().purgeDead(m.id())).as("%s", m.state()).isFalse();
+            assertThat(store().get(m.id())).as("%s", m.state()).contains(m);
+        }
+        assertThat(store().purgeDead(ids.next(slot, t0))).as("unknown id").isFalse();
+    }
+
     // ---------------------------------------------------------------- counts
 
     @Test
