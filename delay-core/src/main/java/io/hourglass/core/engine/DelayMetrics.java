@@ -6,13 +6,24 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.Stream;
 
 /** The engine's meters, created once. Names are documented in docs/operations.md. */
 public final class DelayMetrics {
+
+    /**
+     * Bounds of the lateness histogram that people read (the admin console's buckets): each is also a bucket bound of
+     * {@code hourglass.fire.lateness} in every registry (as service-level objectives), so that counts up to each of
+     * them are exact, and registries that publish no percentile histogram (Micrometer's simple registry) still have
+     * these buckets.
+     */
+    public static final List<Duration> LATENESS_BOUNDS = Stream.of(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000)
+            .map(Duration::ofMillis).toList();
 
     final Counter accepted;
     final Counter fired;
@@ -53,6 +64,7 @@ public final class DelayMetrics {
         swept = Counter.builder("hourglass.messages.swept").description("Overdue messages re-queued by the sweeper").register(registry);
         lateness = Timer.builder("hourglass.fire.lateness").description("Emit time minus due time")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .serviceLevelObjectives(LATENESS_BOUNDS.toArray(Duration[]::new))
                 .register(registry);
         storeInsert = Timer.builder("hourglass.store.latency").tag("op", "insert").register(registry);
         storeClaim = Timer.builder("hourglass.store.latency").tag("op", "claim").register(registry);
