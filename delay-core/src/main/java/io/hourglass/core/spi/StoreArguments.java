@@ -25,10 +25,14 @@ public final class StoreArguments {
 
     /** The error cut to {@link #MAX_ERROR_CHARS}, never between the two halves of a surrogate pair. */
     public static String keptError(String error) {
-        if (error == null || error.length() <= MAX_ERROR_CHARS) {
-            return error;
+        return cut(error, MAX_ERROR_CHARS);
+    }
+
+    /** {@code text} (null stays null) cut to at most {@code max} characters, never inside a surrogate pair. */
+    public static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
         }
-        int end = Character.isHighSurrogate(error.charAt(MAX_ERROR_CHARS - 1)) ? MAX_ERROR_CHARS - 1 : MAX_ERROR_CHARS;
-        return error.substring(0, end);
+        return text.substring(0, Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max);
     }
 }

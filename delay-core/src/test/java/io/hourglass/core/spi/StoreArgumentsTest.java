@@ -27,4 +27,12 @@ class StoreArgumentsTest {
         String pairAcrossTheLimit = "a".repeat(MAX_ERROR_CHARS - 1) + "\uD83D\uDE00" + "tail";
         assertThat(StoreArguments.keptError(pairAcrossTheLimit)).isEqualTo("a".repeat(MAX_ERROR_CHARS - 1));
     }
+
+    @Test
+    void anyTextIsCutTheSameWayToAnyLength() {
+        assertThat(StoreArguments.cut("abcdef", 4)).isEqualTo("abcd");
+        assertThat(StoreArguments.cut("abc\uD83D\uDE00", 4)).isEqualTo("abc");
+        assertThat(StoreArguments.cut("abc", 4)).isEqualTo("abc");
+        assertThat(StoreArguments.cut(null, 4)).isNull();
+    }
 }
