@@ -85,11 +85,7 @@ public final class AdminJobs implements AutoCloseable {
 
     public AdminJobs(DelayClock clock) {
         this.clock = clock;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "hourglass-admin-jobs");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadExecutor(AdminThreads.daemon("hourglass-admin-jobs"));
     }
 
     /** Queues a job; returns at once. */

@@ -7,8 +7,6 @@ import io.hourglass.core.model.NodeSnapshot;
 import io.hourglass.core.spi.AdminStore;
 import io.hourglass.core.spi.Coordinator;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClusterSnapshots implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ClusterSnapshots.class);
     static final int PERIOD_SECONDS = 10;
     static final Duration KEEP = Duration.ofDays(7);
 
@@ -50,11 +47,7 @@ public final class ClusterSnapshots implements AutoCloseable {
         this.address = address;
         this.version = version;
         this.startedAt = clock.now();
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hourglass-admin-snapshots");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(AdminThreads.daemon("hourglass-admin-snapshots"));
     }
 
     /** Starts the rounds; the first one at once. */
@@ -64,31 +57,27 @@ public final class ClusterSnapshots implements AutoCloseable {
 
     /** One round (also called by tests and at close). */
     public void round() {
-        try {
-            long now = clock.now();
-            List<AppStatPoint> deltas = engine.appStats().drain(now);
-            if (!deltas.isEmpty()) {
-                try {
-                    store.addAppStats(deltas);
-                } catch (RuntimeException e) {
-                    engine.appStats().restore(deltas);
-                    throw e;
-                }
+        AdminThreads.guarded("admin-stats", "admin snapshot round", coordinator, registry, this::snapshot);
+    }
+
+    private void snapshot() {
+        long now = clock.now();
+        List<AppStatPoint> deltas = engine.appStats().drain(now);
+        if (!deltas.isEmpty()) {
+            try {
+                store.addAppStats(deltas);
+            } catch (RuntimeException e) {
+                engine.appStats().restore(deltas);
+                throw e;
             }
-            Runtime rt = Runtime.getRuntime();
-            store.saveNodeSnapshot(new NodeSnapshot(coordinator.nodeId(), address, version, startedAt, now,
-                    coordinator.ownedSlots().size(), engine.inMemory(), rt.totalMemory() - rt.freeMemory(),
-                    rt.maxMemory()));
-            if (now - lastPurge > Duration.ofHours(1).toMillis()) {
-                store.purgeNodeSnapshots(now - KEEP.toMillis());
-                lastPurge = now;
-            }
-        } catch (Throwable t) {
-            log.warn("[node={}] admin snapshot round failed: {}", coordinator.nodeId(), t.toString());
-            registry.counter("hourglass.loop.errors", "loop", "admin-stats").increment();
-            if (t instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+        }
+        Runtime rt = Runtime.getRuntime();
+        store.saveNodeSnapshot(new NodeSnapshot(coordinator.nodeId(), address, version, startedAt, now,
+                coordinator.ownedSlots().size(), engine.inMemory(), rt.totalMemory() - rt.freeMemory(),
+                rt.maxMemory()));
+        if (now - lastPurge > Duration.ofHours(1).toMillis()) {
+            store.purgeNodeSnapshots(now - KEEP.toMillis());
+            lastPurge = now;
         }
     }
 
