@@ -4,6 +4,8 @@ import io.hourglass.core.engine.DelayService;
 import io.hourglass.core.engine.RedriveCommand;
 import io.hourglass.core.engine.RescheduleCommand;
 import io.hourglass.core.error.DelayException;
+import io.hourglass.core.error.InvalidStateException;
+import io.hourglass.core.error.MessageNotFoundException;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
 import io.hourglass.core.model.MessageState;
@@ -12,6 +14,7 @@ import io.hourglass.core.spi.MessageStore.MessagePage;
 import io.hourglass.core.spi.MessageStore.MessageQuery;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -19,7 +22,8 @@ import java.util.function.Consumer;
 /**
  * The operators' view of messages: search (one page at a time, never everything), detail, and the actions cancel,
  * re-time and deliver now, each through the {@link DelayService} so that they keep the guarantees of the app API
- * (cancel wins, reschedule wins, routing to the slot's owner), plus bulk cancel by filter as a job.
+ * (cancel wins, reschedule wins, routing to the slot's owner), plus bulk cancel by filter as a job; redrive, replay
+ * and purge of finished messages, one or by filter.
  */
 public final class MessageAdminService {
 
@@ -86,6 +90,43 @@ public final class MessageAdminService {
         DelayMessage after = service.redrive(m.appKey(), id, RedriveCommand.NOW);
         audit.record(actor, "message.redrive", id, summary(m), summary(after));
         return MessageView.of(after, true);
+    }
+
+    /**
+     * Purge: a DEAD message deleted for good, with its idempotency key (free again). Unknown: 404; not DEAD, or no
+     * longer DEAD when the store deletes it (a redrive won): 409.
+     *
+     * <p>Unlike redrive, this does not go through the {@link DelayService} to the slot's owner: a DEAD message is in no
+     * server's wheel (only SCHEDULED ones are), so no owner has anything to forget, and the store's delete is
+     * conditional on DEAD, so it cannot remove a message that a redrive on the owner just scheduled again. Any server
+     * may purge on its own.
+     */
+    public void purge(String actor, String id) {
+        DelayMessage m = find(id);
+        purgeDead(m);
+        audit.record(actor, "message.purge", id, summary(m), null);
+    }
+
+    /**
+     * Purges every DEAD message that matches, in a background job (see {@link #purge}: no routing). A message that is
+     * no longer DEAD (redriven meanwhile) is counted as failed and left alone.
+     */
+    public AdminJobs.Job bulkPurge(String actor, MessageQuery filter) {
+        return bulk("bulk-purge", MessageState.DEAD, actor, filter, this::purgeDead);
+    }
+
+    /**
+     * Deletes {@code m} if it is still DEAD, else says why not: {@link InvalidStateException} (409), or
+     * {@link MessageNotFoundException} (404) when it went meanwhile (purged by someone else).
+     */
+    private void purgeDead(DelayMessage m) {
+        if (m.state() == MessageState.DEAD && store.purgeDead(m.id())) {
+            return;
+        }
+        String id = MessageIds.format(m.id());
+        Optional<DelayMessage> now = m.state() == MessageState.DEAD ? store.get(m.id()) : Optional.of(m);
+        throw now.<DelayException>map(n -> new InvalidStateException(id, n.state(), "purged (only DEAD messages are)"))
+                .orElseGet(() -> new MessageNotFoundException(id));
     }
 
     /**

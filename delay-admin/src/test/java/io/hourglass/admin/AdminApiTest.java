@@ -340,13 +340,8 @@ class AdminApiTest extends AdminApiTestSupport {
     @Test
     @Timeout(30)
     void operatorsRedriveDeadMessagesOneByOneAndByFilterInATrackedJob() throws Exception {
-        String key = key();
-        newApp(key);
-        call(put("/admin/api/v1/apps/" + key + "/topics/orders"), AdminRole.OPERATOR, 200);
-        List<Long> dead = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            dead.add(deadMessage(key));
-        }
+        String key = appOnOrders();
+        List<Long> dead = deadMessages(key, 5);
         long alive = service.submit(key, cmd(), null).join().message().id();
 
         JsonNode one = call(post("/admin/api/v1/messages/" + MessageIds.format(dead.get(0)) + "/redrive"),
@@ -358,10 +353,7 @@ class AdminApiTest extends AdminApiTestSupport {
 
         JsonNode job = call(body(post("/admin/api/v1/messages/bulk-redrive"), Map.of("appKey", key)),
                 AdminRole.OPERATOR, 202);
-        String id = job.get("id").asText();
-        await().until(() -> call(get("/admin/api/v1/jobs/" + id), AdminRole.VIEWER, 200).get("state").asText(),
-                st -> st.equals("SUCCEEDED"));
-        JsonNode done = call(get("/admin/api/v1/jobs/" + id), AdminRole.VIEWER, 200);
+        JsonNode done = succeeded(job);
         assertThat(done.get("done").asLong()).as("the 4 still DEAD").isEqualTo(4);
         // redriven "now": the engine fires each of them again
         await().untilAsserted(() -> assertThat(emitter.emittedIds()).containsAll(dead));
@@ -374,9 +366,7 @@ class AdminApiTest extends AdminApiTestSupport {
     @Test
     @Timeout(30)
     void operatorsReplayDeliveredMessagesOneByOneAndByAppTopicAndDueRangeInATrackedJob() throws Exception {
-        String key = key();
-        newApp(key);
-        call(put("/admin/api/v1/apps/" + key + "/topics/orders"), AdminRole.OPERATOR, 200);
+        String key = appOnOrders();
         List<Long> delivered = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             delivered.add(deliveredMessage(key));
@@ -398,10 +388,7 @@ class AdminApiTest extends AdminApiTestSupport {
 
         JsonNode job = call(body(post("/admin/api/v1/messages/bulk-replay"), Map.of("appKey", key, "topic", "orders",
                 "dueFrom", 0, "dueTo", clock.now() + 7_200_000)), AdminRole.OPERATOR, 202);
-        String id = job.get("id").asText();
-        await().until(() -> call(get("/admin/api/v1/jobs/" + id), AdminRole.VIEWER, 200).get("state").asText(),
-                st -> st.equals("SUCCEEDED"));
-        JsonNode done = call(get("/admin/api/v1/jobs/" + id), AdminRole.VIEWER, 200);
+        JsonNode done = succeeded(job);
         assertThat(done.get("done").asLong()).as("every DELIVERED message of the range").isEqualTo(4);
 
         List<DelayMessage> replays = emitter.emitted().subList(before, emitter.emitted().size()).stream()
@@ -417,6 +404,53 @@ class AdminApiTest extends AdminApiTestSupport {
         assertThat(audit.toString()).contains("message.replay", "message.bulk-replay");
     }
 
+    @Test
+    @Timeout(30)
+    void operatorsPurgeDeadMessagesOneByOneAndByFilterInATrackedJob() throws Exception {
+        String key = appOnOrders();
+        List<Long> dead = deadMessages(key, 5);
+        long alive = service.submit(key, cmd(), null).join().message().id();
+        String first = MessageIds.format(dead.get(0));
+
+        call(post("/admin/api/v1/messages/" + MessageIds.format(dead.get(1)) + "/purge"), AdminRole.VIEWER, 403);
+        assertThat(call(post("/admin/api/v1/messages/" + first + "/purge"), AdminRole.OPERATOR, 204)).isNull();
+        assertThat(messages.get(dead.get(0))).isEmpty();
+        call(post("/admin/api/v1/messages/" + first + "/purge"), AdminRole.OPERATOR, 404);
+        JsonNode notDead = call(post("/admin/api/v1/messages/" + MessageIds.format(alive) + "/purge"),
+                AdminRole.OPERATOR, 409);
+        assertThat(notDead.get("code").asText()).isEqualTo("invalid-state");
+        call(post("/admin/api/v1/messages/0000/purge"), AdminRole.OPERATOR, 404);
+        call(body(post("/admin/api/v1/messages/bulk-purge"), Map.of()), AdminRole.OPERATOR, 400);
+        call(body(post("/admin/api/v1/messages/bulk-purge"), Map.of("appKey", key, "state", "SCHEDULED")),
+                AdminRole.OPERATOR, 400);
+
+        JsonNode job = call(body(post("/admin/api/v1/messages/bulk-purge"), Map.of("appKey", key)),
+                AdminRole.OPERATOR, 202);
+        JsonNode done = succeeded(job);
+        assertThat(done.get("done").asLong()).as("the 4 still DEAD").isEqualTo(4);
+        assertThat(dead).allSatisfy(m -> assertThat(messages.get(m)).isEmpty());
+        assertThat(messages.get(alive).orElseThrow().state()).isEqualTo(MessageState.SCHEDULED);
+        JsonNode audit = call(get("/admin/api/v1/audit").param("target", first), AdminRole.VIEWER, 200);
+        assertThat(audit.toString()).contains("message.purge");
+        assertThat(call(get("/admin/api/v1/audit"), AdminRole.VIEWER, 200).toString()).contains("message.bulk-purge");
+    }
+
+    /** A new app allowed the topic {@code orders}: its key. */
+    private String appOnOrders() throws Exception {
+        String key = key();
+        newApp(key);
+        call(put("/admin/api/v1/apps/" + key + "/topics/orders"), AdminRole.OPERATOR, 200);
+        return key;
+    }
+
+    /** The job of a 202 answer once it SUCCEEDED (waited for). */
+    private JsonNode succeeded(JsonNode accepted) throws Exception {
+        String id = accepted.get("id").asText();
+        await().until(() -> call(get("/admin/api/v1/jobs/" + id), AdminRole.VIEWER, 200).get("state").asText(),
+                st -> st.equals("SUCCEEDED"));
+        return call(get("/admin/api/v1/jobs/" + id), AdminRole.VIEWER, 200);
+    }
+
     /** A message of {@code app} on topic {@code orders} that was delivered (as the engine leaves it). */
     private long deliveredMessage(String app) {
         DelayMessage m = service.submit(app, new io.hourglass.core.engine.SubmitCommand("orders", "k", "p",
@@ -427,12 +461,27 @@ class AdminApiTest extends AdminApiTestSupport {
         return m.id();
     }
 
+    /** {@code n} messages of {@code app} that went DEAD. */
+    private List<Long> deadMessages(String app, int n) {
+        List<Long> dead = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            dead.add(deadMessage(app));
+        }
+        return dead;
+    }
+
     /** A message of {@code app} that went DEAD, as the engine leaves it after its last attempt. */
     private long deadMessage(String app) {
-        DelayMessage m = service.submit(app, cmd(), null).join().message();
+        return deadMessage(app, "orders", "gave up after 3 attempts");
+    }
+
+    /** A message of {@code app} on {@code topic} that went DEAD with {@code error}. */
+    private long deadMessage(String app, String topic, String error) {
+        DelayMessage m = service.submit(app, new SubmitCommand(topic, null, "payload", Map.of(), 3_600_000L, null,
+                null), null).join().message();
         long token = 7L;
         assertThat(messages.claim(List.of(m.id()), m.deliverAt(), token)).hasSize(1);
-        assertThat(messages.markDead(List.of(m.id()), token, "gave up after 3 attempts", m.deliverAt())).isEqualTo(1);
+        assertThat(messages.markDead(List.of(m.id()), token, error, m.deliverAt())).isEqualTo(1);
         return m.id();
     }
 

@@ -55,6 +55,8 @@ class AuthorizationMatrixTest extends AdminApiTestSupport {
             new Endpoint(HttpMethod.POST, "/admin/api/v1/messages/x/redrive", null, AdminRole.OPERATOR),
             new Endpoint(HttpMethod.POST, "/admin/api/v1/messages/bulk-redrive", "{}", AdminRole.OPERATOR),
             new Endpoint(HttpMethod.POST, "/admin/api/v1/messages/x/replay", null, AdminRole.OPERATOR),
+            new Endpoint(HttpMethod.POST, "/admin/api/v1/messages/x/purge", null, AdminRole.OPERATOR),
+            new Endpoint(HttpMethod.POST, "/admin/api/v1/messages/bulk-purge", "{}", AdminRole.OPERATOR),
             new Endpoint(HttpMethod.GET, "/admin/api/v1/apps/x/callbacks", null, AdminRole.VIEWER),
             new Endpoint(HttpMethod.PUT, "/admin/api/v1/apps/x/callbacks/allowed-hosts", "{}", AdminRole.OPERATOR),
             new Endpoint(HttpMethod.POST, "/admin/api/v1/apps/x/callbacks/signing-secret", null, AdminRole.ADMIN),

@@ -22,7 +22,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code /admin/api/v1/messages}: search (keyset pages), detail, cancel, re-time, deliver now, bulk cancel by filter;
+ * {@code /admin/api/v1/messages}: search (keyset pages), detail, cancel, re-time, deliver now, redrive, replay,
+ * purge, and the bulk actions by filter;
  * {@code /admin/api/v1/jobs}: the background jobs and their progress.
  */
 @RestController
@@ -102,10 +103,30 @@ public class MessagesAdminController {
     /** Redrives the DEAD messages that match (the filter's state defaults to DEAD here) in a job: 202. */
     @PostMapping("/messages/bulk-redrive")
     public ResponseEntity<AdminJobs.View> bulkRedrive(@RequestBody Filter filter, Principal who) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .body(messages.bulkRedrive(who.getName(), deadOnes(filter)).view());
+    }
+
+    /** Deletes a DEAD message for good: 204; unknown 404; not DEAD 409. */
+    @PostMapping("/messages/{id}/purge")
+    public ResponseEntity<Void> purge(@PathVariable String id, Principal who) {
+        messages.purge(who.getName(), id);
+        return ResponseEntity.noContent().build();
+    }
+
+    /** Purges the DEAD messages that match (the filter's state defaults to DEAD here and must be DEAD) in a job: 202. */
+    @PostMapping("/messages/bulk-purge")
+    public ResponseEntity<AdminJobs.View> bulkPurge(@RequestBody Filter filter, Principal who) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .body(messages.bulkPurge(who.getName(), deadOnes(filter)).view());
+    }
+
+    /** The query of a bulk action on dead letters: narrowed, its state DEAD unless the filter names another. */
+    private static MessageQuery deadOnes(Filter filter) {
         requireNarrowed(filter);
         Filter dead = filter.state() != null ? filter
                 : new Filter(filter.appKey(), filter.topic(), filter.key(), "DEAD", filter.dueFrom(), filter.dueTo());
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(messages.bulkRedrive(who.getName(), query(dead)).view());
+        return query(dead);
     }
 
     /** Replays a DELIVERED message (emitted again with x-delay-replay: true; the message is not changed). */
