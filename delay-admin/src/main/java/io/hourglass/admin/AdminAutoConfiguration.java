@@ -114,6 +114,11 @@ public class AdminAutoConfiguration {
             return new OverviewService(messages, required(admin, AdminStore.class), coordinator, clock);
         }
 
+        @Bean
+        DeadLetterReport hourglassDeadLetterReport(MessageStore messages, OverviewService overview, DelayClock clock) {
+            return new DeadLetterReport(messages, overview::states, clock);
+        }
+
         @Bean(initMethod = "start", destroyMethod = "close")
         ClusterSnapshots hourglassClusterSnapshots(ObjectProvider<AdminStore> admin, DelayEngine engine,
                                                    Coordinator coordinator, DelayClock clock,

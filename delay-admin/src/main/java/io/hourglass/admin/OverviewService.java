@@ -59,7 +59,15 @@ public final class OverviewService {
         this.admin = admin;
         this.coordinator = coordinator;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder().maximumSize(10)
+        this.cache = countCache(clock, 10);
+    }
+
+    /**
+     * A cache of figures computed by a pass over the store: at most {@code size} entries, each for
+     * {@value #COUNT_CACHE_SECONDS} s of the {@link DelayClock}, loaded on the caller's thread.
+     */
+    static <K, V> Cache<K, V> countCache(DelayClock clock, int size) {
+        return Caffeine.newBuilder().maximumSize(size)
                 .expireAfterWrite(COUNT_CACHE_SECONDS, TimeUnit.SECONDS)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.now()))
                 .executor(Runnable::run)

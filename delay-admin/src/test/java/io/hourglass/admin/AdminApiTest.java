@@ -435,6 +435,53 @@ class AdminApiTest extends AdminApiTestSupport {
         assertThat(call(get("/admin/api/v1/audit"), AdminRole.VIEWER, 200).toString()).contains("message.bulk-purge");
     }
 
+    @Test
+    @Timeout(30)
+    void deadLettersAreGroupedByAppTopicAndTheStartOfTheirLastErrorLargestFirst() throws Exception {
+        String key = appOnOrders();
+        call(put("/admin/api/v1/apps/" + key + "/topics/refunds"), AdminRole.OPERATOR, 200);
+        List<Long> http500 = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            http500.add(deadMessage(key, "orders", "HTTP 500 from the target"));
+        }
+        deadMessage(key, "orders", "x".repeat(250));
+        deadMessage(key, "orders", "x".repeat(300) + " and more"); // the same first 200 characters
+        long refund = deadMessage(key, "refunds", "HTTP 500 from the target");
+        deadMessage(key, "refunds", "HTTP 500 from the target");
+        clock.advance(OverviewService.COUNT_CACHE_SECONDS * 1000L + 1); // past the state counts' cache
+
+        JsonNode report = call(get("/admin/api/v1/dead-letters").param("appKey", key), AdminRole.VIEWER, 200);
+
+        assertThat(report.get("scanned").asInt()).isEqualTo(7);
+        assertThat(report.get("complete").asBoolean()).isTrue();
+        assertThat(report.get("totalDead").asLong()).as("of every app").isGreaterThanOrEqualTo(7);
+        JsonNode groups = report.get("groups");
+        assertThat(groups).hasSize(3);
+        JsonNode top = groups.get(0);
+        assertThat(top.get("appKey").asText()).isEqualTo(key);
+        assertThat(top.get("topic").asText()).isEqualTo("orders");
+        assertThat(top.get("lastError").asText()).isEqualTo("HTTP 500 from the target");
+        assertThat(top.get("count").asLong()).isEqualTo(3);
+        assertThat(top.get("firstDueAt").asLong()).isLessThanOrEqualTo(top.get("lastDueAt").asLong())
+                .isEqualTo(messages.get(http500.get(0)).orElseThrow().deliverAt());
+        assertThat(http500.stream().map(MessageIds::format)).contains(top.get("sampleId").asText());
+        assertThat(groups.get(1).get("topic").asText()).isEqualTo("orders");
+        assertThat(groups.get(1).get("lastError").asText()).isEqualTo("x".repeat(200));
+        assertThat(groups.get(1).get("count").asLong()).isEqualTo(2);
+        assertThat(groups.get(2).get("topic").asText()).isEqualTo("refunds");
+        assertThat(groups.get(2).get("count").asLong()).isEqualTo(2);
+
+        JsonNode refunds = call(get("/admin/api/v1/dead-letters").param("appKey", key).param("topic", "refunds"),
+                AdminRole.VIEWER, 200);
+        assertThat(refunds.get("groups")).hasSize(1);
+        call(post("/admin/api/v1/messages/" + MessageIds.format(refund) + "/purge"), AdminRole.OPERATOR, 204);
+        assertThat(call(get("/admin/api/v1/dead-letters").param("appKey", key).param("topic", "refunds"),
+                AdminRole.VIEWER, 200).get("groups").get(0).get("count").asLong()).as("cached").isEqualTo(2);
+        clock.advance(OverviewService.COUNT_CACHE_SECONDS * 1000L + 1);
+        assertThat(call(get("/admin/api/v1/dead-letters").param("appKey", key).param("topic", "refunds"),
+                AdminRole.VIEWER, 200).get("groups").get(0).get("count").asLong()).isEqualTo(1);
+    }
+
     /** A new app allowed the topic {@code orders}: its key. */
     private String appOnOrders() throws Exception {
         String key = key();

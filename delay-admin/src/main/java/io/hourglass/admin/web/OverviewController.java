@@ -1,5 +1,6 @@
 package io.hourglass.admin.web;
 
+import io.hourglass.admin.DeadLetterReport;
 import io.hourglass.admin.OverviewService;
 import io.hourglass.core.model.AppStatPoint;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,15 +13,18 @@ import java.util.Map;
 
 /**
  * {@code /admin/api/v1/overview} (pending by due horizon, per app and topic; counts by state),
- * {@code /admin/api/v1/stats} (per-app 10-minute points) and {@code /admin/api/v1/cluster} (servers, slot map).
+ * {@code /admin/api/v1/stats} (per-app 10-minute points), {@code /admin/api/v1/cluster} (servers, slot map) and
+ * {@code /admin/api/v1/dead-letters} (DEAD messages grouped by app, topic and last error).
  */
 @RestController
 public class OverviewController {
 
     private final OverviewService overview;
+    private final DeadLetterReport deadLetters;
 
-    public OverviewController(OverviewService overview) {
+    public OverviewController(OverviewService overview, DeadLetterReport deadLetters) {
         this.overview = overview;
+        this.deadLetters = deadLetters;
     }
 
     @GetMapping("/admin/api/v1/overview")
@@ -42,5 +46,15 @@ public class OverviewController {
     @GetMapping("/admin/api/v1/cluster")
     public OverviewService.Cluster cluster() {
         return overview.cluster();
+    }
+
+    @GetMapping("/admin/api/v1/dead-letters")
+    public DeadLetterReport.Report deadLetters(@RequestParam(required = false) String appKey,
+                                               @RequestParam(required = false) String topic) {
+        return deadLetters.report(blank(appKey), blank(topic));
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 }
