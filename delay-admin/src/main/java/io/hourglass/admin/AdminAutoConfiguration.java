@@ -119,6 +119,21 @@ public class AdminAutoConfiguration {
             return new DeadLetterReport(messages, overview::states, clock);
         }
 
+        /** Reads the registry the engine's meters are in: the application's (the engine is given the same one). */
+        @Bean
+        LiveFigures hourglassLiveFigures(ObjectProvider<MeterRegistry> registry, DelayEngine engine,
+                                         Coordinator coordinator, DelayClock clock) {
+            return new LiveFigures(registry.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new),
+                    () -> engine.firedByTopic().snapshot(), clock, coordinator.nodeId());
+        }
+
+        @Bean(initMethod = "start", destroyMethod = "close")
+        AdminSampler hourglassAdminSampler(LiveFigures live, Coordinator coordinator,
+                                           ObjectProvider<MeterRegistry> registry) {
+            return new AdminSampler(live, coordinator,
+                    registry.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new));
+        }
+
         @Bean(initMethod = "start", destroyMethod = "close")
         ClusterSnapshots hourglassClusterSnapshots(ObjectProvider<AdminStore> admin, DelayEngine engine,
                                                    Coordinator coordinator, DelayClock clock,

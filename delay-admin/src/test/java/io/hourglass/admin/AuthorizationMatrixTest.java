@@ -69,6 +69,7 @@ class AuthorizationMatrixTest extends AdminApiTestSupport {
             new Endpoint(HttpMethod.GET, "/admin/api/v1/overview", null, AdminRole.VIEWER),
             new Endpoint(HttpMethod.GET, "/admin/api/v1/stats", null, AdminRole.VIEWER),
             new Endpoint(HttpMethod.GET, "/admin/api/v1/cluster", null, AdminRole.VIEWER),
+            new Endpoint(HttpMethod.GET, "/admin/api/v1/live", null, AdminRole.VIEWER),
             new Endpoint(HttpMethod.GET, "/admin/api/v1/dead-letters", null, AdminRole.VIEWER),
             new Endpoint(HttpMethod.GET, "/admin/api/v1/users", null, AdminRole.ADMIN),
             new Endpoint(HttpMethod.POST, "/admin/api/v1/users", "{}", AdminRole.ADMIN),

@@ -7,14 +7,18 @@ import io.hourglass.core.engine.DelayService;
 import io.hourglass.core.engine.SubmitCommand;
 import io.hourglass.core.model.AdminRole;
 import io.hourglass.core.model.AppStatPoint;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 class OverviewApiTest extends AdminApiTestSupport {
@@ -27,6 +31,10 @@ class OverviewApiTest extends AdminApiTestSupport {
     DelayService service;
     @Autowired
     ClusterSnapshots snapshots;
+    @Autowired
+    AdminSampler sampler;
+    @Autowired
+    SimpleMeterRegistry registry;
 
     private JsonNode read(String path) throws Exception {
         var r = mvc.perform(get(path).with(as(AdminRole.VIEWER))).andReturn();
@@ -86,6 +94,45 @@ class OverviewApiTest extends AdminApiTestSupport {
         assertThat(stats.get("points").get(0).get("bucketStart").asLong()).isEqualTo(AppStatPoint.bucketOf(clock.now()));
         assertThat(mvc.perform(get("/admin/api/v1/stats?from=0&to=" + clock.now()).with(as(AdminRole.VIEWER)))
                 .andReturn().getResponse().getStatus()).as("more than 7 days").isEqualTo(400);
+    }
+
+    @Test
+    @Timeout(30)
+    void theLiveFiguresShowWhatThisServerFiredInTheLastMinute() throws Exception {
+        String app = "lv-" + UUID.randomUUID().toString().substring(0, 6);
+        String topic = "live-" + UUID.randomUUID().toString().substring(0, 6);
+        directory.ensureApp(app, "s", Set.of(topic));
+        for (int i = 0; i < LiveFigures.SAMPLES; i++) {
+            sampler.round(); // every sample kept is of now: the window starts here (other tests moved the clock)
+        }
+        double fired = registry.get("hourglass.messages.fired").counter().count();
+        service.submit(app, new SubmitCommand(topic, null, "p", Map.of(), 1_000L, null, null), null).join();
+        clock.advance(1_000);
+        await().until(() -> registry.get("hourglass.messages.fired").counter().count() > fired);
+        clock.advance(4_000);
+        sampler.round();
+
+        JsonNode live = read("/admin/api/v1/live");
+
+        assertThat(live.get("nodeId").asText()).isEqualTo("test-node");
+        assertThat(live.get("sampledAt").asLong()).isEqualTo(clock.now());
+        assertThat(live.get("windowSeconds").asLong()).isEqualTo(5);
+        assertThat(live.get("firedPerSecond").asDouble()).isPositive();
+        assertThat(live.get("firedPerSecondByTopic").get(topic).asDouble()).isEqualTo(0.2);
+        assertThat(live.get("earlyTotal").asLong()).isZero();
+        assertThat(live.get("latenessP50Ms").isNumber()).isTrue();
+        JsonNode histogram = live.get("latenessHistogram");
+        assertThat(histogram).hasSize(12);
+        assertThat(histogram.get(0).get("leMs").asLong()).isEqualTo(1);
+        assertThat(histogram.get(11).get("leMs").isNull()).isTrue();
+        long counted = 0;
+        for (JsonNode b : histogram) {
+            counted += b.get("count").asLong();
+        }
+        assertThat(counted).isPositive();
+        for (String field : List.of("acceptedPerSecond", "emitFailures", "dead", "latenessP99Ms")) {
+            assertThat(live.has(field)).as(field).isTrue();
+        }
     }
 
     @Test

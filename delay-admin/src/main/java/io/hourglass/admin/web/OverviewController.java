@@ -1,6 +1,7 @@
 package io.hourglass.admin.web;
 
 import io.hourglass.admin.DeadLetterReport;
+import io.hourglass.admin.LiveFigures;
 import io.hourglass.admin.OverviewService;
 import io.hourglass.core.model.AppStatPoint;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -13,17 +14,20 @@ import java.util.Map;
 
 /**
  * {@code /admin/api/v1/overview} (pending by due horizon, per app and topic; counts by state),
- * {@code /admin/api/v1/stats} (per-app 10-minute points), {@code /admin/api/v1/cluster} (servers, slot map) and
- * {@code /admin/api/v1/dead-letters} (DEAD messages grouped by app, topic and last error).
+ * {@code /admin/api/v1/stats} (per-app 10-minute points), {@code /admin/api/v1/cluster} (servers, slot map),
+ * {@code /admin/api/v1/live} (this server's last minute) and {@code /admin/api/v1/dead-letters} (DEAD
+ * messages grouped by app, topic and last error).
  */
 @RestController
 public class OverviewController {
 
     private final OverviewService overview;
+    private final LiveFigures live;
     private final DeadLetterReport deadLetters;
 
-    public OverviewController(OverviewService overview, DeadLetterReport deadLetters) {
+    public OverviewController(OverviewService overview, LiveFigures live, DeadLetterReport deadLetters) {
         this.overview = overview;
+        this.live = live;
         this.deadLetters = deadLetters;
     }
 
@@ -46,6 +50,11 @@ public class OverviewController {
     @GetMapping("/admin/api/v1/cluster")
     public OverviewService.Cluster cluster() {
         return overview.cluster();
+    }
+
+    @GetMapping("/admin/api/v1/live")
+    public LiveFigures.Live live() {
+        return live.live();
     }
 
     @GetMapping("/admin/api/v1/dead-letters")

@@ -78,11 +78,16 @@ public class AdminTestApplication {
         return new StandaloneCoordinator(64, "test-node");
     }
 
+    /** The engine's meters, which the admin's live figures read (as the application's registry in production). */
+    @Bean
+    SimpleMeterRegistry meterRegistry() {
+        return new SimpleMeterRegistry();
+    }
+
     @Bean(initMethod = "start", destroyMethod = "close")
     DelayEngine delayEngine(InMemoryMessageStore store, RecordingEmitter emitter, DelayClock clock,
-                            StandaloneCoordinator coordinator) {
-        return new DelayEngine(store, emitter, coordinator, clock,
-                EngineSettings.defaults(), new SimpleMeterRegistry());
+                            StandaloneCoordinator coordinator, SimpleMeterRegistry registry) {
+        return new DelayEngine(store, emitter, coordinator, clock, EngineSettings.defaults(), registry);
     }
 
     @Bean

@@ -1,0 +1,48 @@
+package io.hourglass.admin;
+
+import io.hourglass.core.spi.Coordinator;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The thread behind the console's live figures: every {@value #PERIOD_SECONDS} s it takes a sample of this server's
+ * meters ({@link LiveFigures}). One daemon thread, started by {@link #start} and stopped by {@link #close}. Each
+ * round is guarded: a failure is logged, counted in
+ * {@code hourglass.loop.errors{loop=admin-sampler}}, and the next round runs as usual.
+ */
+public final class AdminSampler implements AutoCloseable {
+
+    static final int PERIOD_SECONDS = 5;
+    private static final String LOOP = "admin-sampler";
+
+    private final LiveFigures live;
+    private final Coordinator coordinator;
+    private final MeterRegistry registry;
+    private final ScheduledExecutorService executor;
+
+    public AdminSampler(LiveFigures live, Coordinator coordinator, MeterRegistry registry) {
+        this.live = live;
+        this.coordinator = coordinator;
+        this.registry = registry;
+        this.executor = Executors.newSingleThreadScheduledExecutor(AdminThreads.daemon("hourglass-admin-sampler"));
+    }
+
+    /** Starts the rounds; the first one at once. */
+    public void start() {
+        executor.scheduleAtFixedRate(this::round, 0, PERIOD_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** One round (also called by tests). */
+    public void round() {
+        AdminThreads.guarded(LOOP, "live figures", coordinator, registry, live::sample);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        executor.shutdownNow();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
