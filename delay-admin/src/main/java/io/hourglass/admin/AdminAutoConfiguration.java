@@ -110,13 +110,18 @@ public class AdminAutoConfiguration {
 
         @Bean
         OverviewService hourglassOverviewService(MessageStore messages, ObjectProvider<AdminStore> admin,
-                                                 Coordinator coordinator, DelayClock clock) {
-            return new OverviewService(messages, required(admin, AdminStore.class), coordinator, clock);
+                                                 Coordinator coordinator, DelayClock clock, Rebalances rebalances) {
+            return new OverviewService(messages, required(admin, AdminStore.class), coordinator, clock, rebalances);
         }
 
         @Bean
         DeadLetterReport hourglassDeadLetterReport(MessageStore messages, OverviewService overview, DelayClock clock) {
             return new DeadLetterReport(messages, overview::states, clock);
+        }
+
+        @Bean
+        Rebalances hourglassRebalances() {
+            return new Rebalances();
         }
 
         /** Reads the registry the engine's meters are in: the application's (the engine is given the same one). */
@@ -128,9 +133,9 @@ public class AdminAutoConfiguration {
         }
 
         @Bean(initMethod = "start", destroyMethod = "close")
-        AdminSampler hourglassAdminSampler(LiveFigures live, Coordinator coordinator,
-                                           ObjectProvider<MeterRegistry> registry) {
-            return new AdminSampler(live, coordinator,
+        AdminSampler hourglassAdminSampler(LiveFigures live, Rebalances rebalances, Coordinator coordinator,
+                                           DelayClock clock, ObjectProvider<MeterRegistry> registry) {
+            return new AdminSampler(live, rebalances, coordinator, clock,
                     registry.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new));
         }
 

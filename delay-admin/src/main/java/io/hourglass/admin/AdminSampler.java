@@ -1,5 +1,6 @@
 package io.hourglass.admin;
 
+import io.hourglass.core.clock.DelayClock;
 import io.hourglass.core.spi.Coordinator;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -9,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The thread behind the console's live figures: every {@value #PERIOD_SECONDS} s it takes a sample of this server's
- * meters ({@link LiveFigures}). One daemon thread, started by {@link #start} and stopped by {@link #close}. Each
- * round is guarded: a failure is logged, counted in
+ * meters ({@link LiveFigures}) and of the slot map ({@link Rebalances}). One daemon thread, started by
+ * {@link #start} and stopped by {@link #close}. Each part of a round is guarded: a failure is logged, counted in
  * {@code hourglass.loop.errors{loop=admin-sampler}}, and the next round runs as usual.
  */
 public final class AdminSampler implements AutoCloseable {
@@ -19,13 +20,18 @@ public final class AdminSampler implements AutoCloseable {
     private static final String LOOP = "admin-sampler";
 
     private final LiveFigures live;
+    private final Rebalances rebalances;
     private final Coordinator coordinator;
+    private final DelayClock clock;
     private final MeterRegistry registry;
     private final ScheduledExecutorService executor;
 
-    public AdminSampler(LiveFigures live, Coordinator coordinator, MeterRegistry registry) {
+    public AdminSampler(LiveFigures live, Rebalances rebalances, Coordinator coordinator, DelayClock clock,
+                        MeterRegistry registry) {
         this.live = live;
+        this.rebalances = rebalances;
         this.coordinator = coordinator;
+        this.clock = clock;
         this.registry = registry;
         this.executor = Executors.newSingleThreadScheduledExecutor(AdminThreads.daemon("hourglass-admin-sampler"));
     }
@@ -38,6 +44,8 @@ public final class AdminSampler implements AutoCloseable {
     /** One round (also called by tests). */
     public void round() {
         AdminThreads.guarded(LOOP, "live figures", coordinator, registry, live::sample);
+        AdminThreads.guarded(LOOP, "slot map", coordinator, registry,
+                () -> rebalances.observe(OverviewService.slotOwners(coordinator), clock.now()));
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -44,21 +44,28 @@ public final class OverviewService {
                        int ownedSlots, long inMemory, long heapUsed, long heapMax) {
     }
 
-    /** The cluster: servers, and the owner of each slot (null: no owner). */
-    public record Cluster(String self, int slotCount, List<Node> nodes, List<String> slotOwners, int unownedSlots) {
+    /**
+     * The cluster: servers, the owner of each slot (null: no owner), and the last changes of the slot map this server
+     * saw, newest first.
+     */
+    public record Cluster(String self, int slotCount, List<Node> nodes, List<String> slotOwners, int unownedSlots,
+                          List<Rebalances.Rebalance> rebalances) {
     }
 
     private final MessageStore messages;
     private final AdminStore admin;
     private final Coordinator coordinator;
     private final DelayClock clock;
+    private final Rebalances rebalances;
     private final Cache<String, Object> cache;
 
-    public OverviewService(MessageStore messages, AdminStore admin, Coordinator coordinator, DelayClock clock) {
+    public OverviewService(MessageStore messages, AdminStore admin, Coordinator coordinator, DelayClock clock,
+                           Rebalances rebalances) {
         this.messages = messages;
         this.admin = admin;
         this.coordinator = coordinator;
         this.clock = clock;
+        this.rebalances = rebalances;
         this.cache = countCache(clock, 10);
     }
 
@@ -124,15 +131,18 @@ public final class OverviewService {
                     s.inMemory(), s.heapUsed(), s.heapMax()));
         }
         nodes.sort(Comparator.comparing(Node::nodeId));
-        List<String> owners = new ArrayList<>(coordinator.slotCount());
-        int unowned = 0;
-        for (int slot = 0; slot < coordinator.slotCount(); slot++) {
-            Optional<String> owner = coordinator.owns(slot) ? Optional.of(coordinator.nodeId()) : coordinator.ownerOf(slot);
-            owners.add(owner.orElse(null));
-            if (owner.isEmpty()) {
-                unowned++;
-            }
+        List<String> owners = slotOwners(coordinator);
+        int unowned = (int) owners.stream().filter(Objects::isNull).count();
+        return new Cluster(coordinator.nodeId(), coordinator.slotCount(), nodes, owners, unowned, rebalances.recent());
+    }
+
+    /** The owner of each slot as {@code coordinator} sees it now (null: none); may hold nulls. */
+    static List<String> slotOwners(Coordinator coordinator) {
+        int count = coordinator.slotCount();
+        List<String> owners = new ArrayList<>(count);
+        for (int slot = 0; slot < count; slot++) {
+            owners.add(coordinator.owns(slot) ? coordinator.nodeId() : coordinator.ownerOf(slot).orElse(null));
         }
-        return new Cluster(coordinator.nodeId(), coordinator.slotCount(), nodes, owners, unowned);
+        return owners;
     }
 }

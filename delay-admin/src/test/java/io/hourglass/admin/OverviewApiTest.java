@@ -138,6 +138,7 @@ class OverviewApiTest extends AdminApiTestSupport {
     @Test
     void theClusterViewShowsThisServerAndWhoOwnsEachSlot() throws Exception {
         snapshots.round();
+        sampler.round();
         JsonNode cluster = read("/admin/api/v1/cluster");
         assertThat(cluster.get("slotCount").asInt()).isEqualTo(64);
         assertThat(cluster.get("unownedSlots").asInt()).isZero();
@@ -147,5 +148,12 @@ class OverviewApiTest extends AdminApiTestSupport {
         assertThat(node.get("up").asBoolean()).isTrue();
         assertThat(node.get("ownedSlots").asInt()).isEqualTo(64);
         assertThat(node.get("heapMax").asLong()).isPositive();
+        JsonNode rebalances = cluster.get("rebalances");
+        assertThat(rebalances).as("standalone: the slots were taken once").hasSize(1);
+        assertThat(rebalances.get(0).get("moved").asInt()).isEqualTo(64);
+        JsonNode change = rebalances.get(0).get("changes").get(0);
+        assertThat(change.get("from").isNull()).isTrue();
+        assertThat(change.get("to").asText()).isEqualTo("test-node");
+        assertThat(change.get("slots")).hasSize(64);
     }
 }

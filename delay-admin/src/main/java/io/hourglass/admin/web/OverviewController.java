@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * {@code /admin/api/v1/overview} (pending by due horizon, per app and topic; counts by state),
- * {@code /admin/api/v1/stats} (per-app 10-minute points), {@code /admin/api/v1/cluster} (servers, slot map),
- * {@code /admin/api/v1/live} (this server's last minute) and {@code /admin/api/v1/dead-letters} (DEAD
+ * {@code /admin/api/v1/stats} (per-app 10-minute points), {@code /admin/api/v1/cluster} (servers, slot map, recent
+ * rebalances), {@code /admin/api/v1/live} (this server's last minute) and {@code /admin/api/v1/dead-letters} (DEAD
  * messages grouped by app, topic and last error).
  */
 @RestController
