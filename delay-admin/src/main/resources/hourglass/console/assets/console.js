@@ -22,7 +22,7 @@ function context(route) {
       state.timers.push(t);
     },
     go,
-    render(...nodes) { if (ctx.alive()) document.getElementById('main').replaceChildren(...nodes); },
+    render(...nodes) { if (ctx.alive()) document.getElementById('main').replaceChildren(...nodes.filter(n => n !== null && n !== undefined && n !== false)); },
   };
   return ctx;
 }
@@ -107,7 +107,7 @@ function loginPage(reason) {
   h('label', { for: 'password' }, 'Password', pass),
   button);
   document.getElementById('main').replaceChildren(h('div.login.card', {},
-    h('h1', {}, '⏳ Hourglass console'), error, form,
+    h('h1', {}, h('span.mark', { 'aria-hidden': 'true' }), ' Hourglass console'), error, form,
     h('p.muted.small', {}, 'The first admin\'s password is in data/admin-initial-password on the server.')));
 }
 

@@ -327,7 +327,7 @@ async function deadLetters(ctx) {
         h('a', { href: '#/messages?' + new URLSearchParams({ state: 'DEAD', appKey: g.appKey, topic: g.topic }) }, 'Browse'), ' ',
         ctx.canOperate ? redriveAllButton(ctx, g, jobBox, 'Redrive all') : null, ' ',
         ctx.canOperate ? h('button.danger', { type: 'button', class: 'purge-all', onclick: purgeAll(g) }, 'Purge all') : null) },
-    ], groups.groups, { empty: 'No dead letters. 🎉', id: 'dead-groups' }),
+    ], groups.groups, { empty: 'No dead letters.', id: 'dead-groups' }),
     h('h2', {}, 'Dead messages'),
     table([
       { title: 'Id', cell: m => h('a.mono', { href: '#/messages/' + seg(m.id) }, m.id) },
@@ -358,37 +358,45 @@ function secretBox(title, secret, note) {
 async function apps(ctx, appKey) {
   if (appKey) return appDetail(ctx, appKey);
   const after = ctx.params.get('after') || '';
-  const page = await api.get('apps', { after, limit: PAGE_SIZE });
+  const list = h('div');
+  const loadList = async () => {
+    const page = await api.get('apps', { after, limit: PAGE_SIZE });
+    list.replaceChildren(table([
+      { title: 'App', cell: a => h('a', { href: '#/apps/' + seg(a.appKey), class: 'app-link' }, a.appKey) },
+      { title: 'Name', cls: 'hide-narrow', cell: a => a.name || '' },
+      { title: 'Owner', cls: 'hide-narrow', cell: a => a.owner || '' },
+      { title: 'State', cell: a => a.enabled ? h('span.badge.up', {}, 'enabled') : h('span.badge.down', {}, 'disabled') },
+      { title: 'Topics', cls: 'wrap', cell: a => [...a.topics].join(', ') || '–' },
+      { title: 'Quotas', cls: 'hide-narrow', cell: a => quotaSummary(a.quotas) },
+    ], page.items, { onRow: a => ctx.go('apps', {}, a.appKey), id: 'apps' }),
+    h('div.pager', {},
+      after ? h('button.secondary', { type: 'button', onclick: () => history.back() }, '← Previous') : null,
+      page.next ? h('button.secondary', { type: 'button', onclick: () => ctx.go('apps', { after: page.next }) }, 'Next →') : null));
+  };
+  await loadList();
   const created = h('div');
   const parts = [h('h1', {}, 'Apps & keys')];
   if (ctx.isAdmin) {
-    const key = h('input', { id: 'new-app-key', required: true, pattern: '[A-Za-z0-9._-]{1,64}', placeholder: 'orders' });
+    const key = h('input', { id: 'new-app-key', required: true, placeholder: 'orders' });
     const name = h('input', { id: 'new-app-name' });
     const owner = h('input', { id: 'new-app-owner' });
     const description = h('input', { id: 'new-app-description' });
-    parts.push(h('details.card', { id: 'create-app' }, h('summary', {}, 'Create an app'),
+    const box = h('details.card', { id: 'create-app' }, h('summary', {}, 'Create an app'),
       h('form.filters', { onsubmit: async e => {
         e.preventDefault();
         const r = await attempt(() => api.post('apps', { appKey: key.value.trim(), name: name.value || key.value.trim(), owner: owner.value, description: description.value }));
         if (r) {
           created.replaceChildren(secretBox(`App ${r.app.appKey} created: its secret`, r.secret, 'Clients send it as X-App-Secret with X-App-Key.'),
             h('p', {}, h('a', { href: '#/apps/' + seg(r.app.appKey) }, `Go to ${r.app.appKey} to allow it topics →`)));
+          for (const input of [key, name, owner, description]) input.value = '';
+          box.open = false;
+          await attempt(loadList);
         }
       } }, field('App key', key, 'letters, digits, . _ -'), field('Name', name), field('Owner', owner),
-      field('Description', description), h('div', {}, h('button', { type: 'submit', id: 'create-app-submit' }, 'Create')))));
+      field('Description', description), h('div', {}, h('button', { type: 'submit', id: 'create-app-submit' }, 'Create'))));
+    parts.push(box);
   }
-  parts.push(created, table([
-    { title: 'App', cell: a => h('a', { href: '#/apps/' + seg(a.appKey), class: 'app-link' }, a.appKey) },
-    { title: 'Name', cls: 'hide-narrow', cell: a => a.name || '' },
-    { title: 'Owner', cls: 'hide-narrow', cell: a => a.owner || '' },
-    { title: 'State', cell: a => a.enabled ? h('span.badge.up', {}, 'enabled') : h('span.badge.down', {}, 'disabled') },
-    { title: 'Topics', cls: 'wrap', cell: a => [...a.topics].join(', ') || '–' },
-    { title: 'Quotas', cls: 'hide-narrow', cell: a => quotaSummary(a.quotas) },
-  ], page.items, { onRow: a => ctx.go('apps', {}, a.appKey), id: 'apps' }),
-  h('div.pager', {},
-    after ? h('button.secondary', { type: 'button', onclick: () => history.back() }, '← Previous') : null,
-    page.next ? h('button.secondary', { type: 'button', onclick: () => ctx.go('apps', { after: page.next }) }, 'Next →') : null));
-  ctx.render(...parts);
+  ctx.render(...parts, created, list);
 }
 
 const quotaSummary = q => {

@@ -141,6 +141,13 @@ function s(tag, attrs, ...kids) {
   return el;
 }
 
+/** The smallest of 1, 2, 2.5, 5 × 10^k times 4 that holds v, so that a quarter of it is a round number. */
+function niceCeil(v) {
+  const step = v / 4, p = Math.pow(10, Math.floor(Math.log10(step)));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= step) return Math.ceil(m * p) * 4;
+  return Math.ceil(step) * 4;
+}
+
 /** A line chart of series [{name, points: [[t, y]]}] over time; a plain SVG, no library. */
 export function lineChart(series, { height = 220, label = 'chart' } = {}) {
   const W = 800, H = height, L = 48, R = 10, T = 10, B = 26;
@@ -151,7 +158,8 @@ export function lineChart(series, { height = 220, label = 'chart' } = {}) {
     return h('div.chart', {}, svg);
   }
   const x0 = Math.min(...all.map(p => p[0])), x1 = Math.max(...all.map(p => p[0]));
-  const y1 = Math.max(1, ...all.map(p => p[1]));
+  const top = Math.max(...all.map(p => p[1]));
+  const y1 = top <= 4 ? 4 : niceCeil(top); // four whole-number steps
   const X = t => L + (x1 === x0 ? 0.5 : (t - x0) / (x1 - x0)) * (W - L - R);
   const Y = v => T + (1 - v / y1) * (H - T - B);
   for (let i = 0; i <= 4; i++) {

@@ -80,12 +80,17 @@ final class ConsoleBrowser implements AutoCloseable {
 
     void login(String username, String password) {
         open("");
+        fillLogin(username, password);
+    }
+
+    /** Logs in on the login form the browser shows now (without loading the page again). */
+    void fillLogin(String username, String password) {
         WebElement user = await(By.id("username"));
         user.clear();
         user.sendKeys(username);
         driver.findElement(By.id("password")).sendKeys(password);
         driver.findElement(By.id("login-submit")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), username));
+        until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), username));
     }
 
     void logout() {
@@ -94,11 +99,22 @@ final class ConsoleBrowser implements AutoCloseable {
     }
 
     WebElement await(By by) {
-        return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+        return until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
     void awaitText(By by, String text) {
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+        until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    }
+
+    /** Waits for a condition; when it times out, the failure shows what the browser had (its errors, the page). */
+    <T> T until(org.openqa.selenium.support.ui.ExpectedCondition<T> condition) {
+        try {
+            return wait.until(condition);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            Object page = script("return document.documentElement.outerHTML.substring(0, 3000)");
+            throw new AssertionError(condition + " did not happen at " + driver.getCurrentUrl() + "\nbrowser errors: "
+                    + consoleErrors() + "\npage: " + page, e);
+        }
     }
 
     /** Waits for the page's heading: the page has loaded and rendered (or shown its error). */

@@ -225,7 +225,7 @@ class ConsoleIT {
         browser.await(By.cssSelector("#nav a[data-page='cluster']")).click();
         browser.awaitText(By.id("login-error"), "expired");
         browser.screenshot("login");
-        browser.login("admin", AdminApiScenario.ADMIN_PASSWORD);
+        browser.fillLogin("admin", AdminApiScenario.ADMIN_PASSWORD);
         browser.awaitHeading("Cluster"); // back where the user was going
         browser.logout();
         browser.open("#/audit");
