@@ -22,9 +22,11 @@ import io.hourglass.core.spi.MessageStore;
 import io.hourglass.core.engine.DeadLetters;
 import io.hourglass.core.spi.TopicProvisioner;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration;
@@ -36,6 +38,12 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The admin side ({@code delay.admin.enabled}, on by default): the admin API under {@code /admin/api/v1}, its
@@ -54,6 +62,9 @@ import org.springframework.security.web.SecurityFilterChain;
 @ConditionalOnClass(SecurityFilterChain.class)
 @EnableConfigurationProperties(AdminProperties.class)
 public class AdminAutoConfiguration {
+
+    /** The name of the executor that recomputes the overview's counts. */
+    public static final String COUNT_REFRESHER = "hourglassAdminCountRefresher";
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(prefix = AdminProperties.PREFIX, name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -108,10 +119,23 @@ public class AdminAutoConfiguration {
             return new AdminUserService(required(store, AdminStore.class), encoder, audit, clock);
         }
 
+        /**
+         * Where the overview's costly counts are recomputed in the background: one daemon thread, at most one pass per
+         * figure queued ({@link CostlyFigure}). A bean of this name replaces it (tests refresh on the caller's thread).
+         */
+        @Bean(name = COUNT_REFRESHER, destroyMethod = "shutdownNow")
+        @ConditionalOnMissingBean(name = COUNT_REFRESHER)
+        ExecutorService hourglassAdminCountRefresher() {
+            return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                    new ArrayBlockingQueue<>(4), AdminThreads.daemon("hourglass-admin-counts"));
+        }
+
         @Bean
         OverviewService hourglassOverviewService(MessageStore messages, ObjectProvider<AdminStore> admin,
-                                                 Coordinator coordinator, DelayClock clock, Rebalances rebalances) {
-            return new OverviewService(messages, required(admin, AdminStore.class), coordinator, clock, rebalances);
+                                                 Coordinator coordinator, DelayClock clock, Rebalances rebalances,
+                                                 @Qualifier(COUNT_REFRESHER) Executor refresher) {
+            return new OverviewService(messages, required(admin, AdminStore.class), coordinator, clock, rebalances,
+                    refresher);
         }
 
         @Bean

@@ -19,13 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The figures of the console's overview and cluster pages: pending messages by due horizon (per app and topic),
  * counts by state, per-app 10-minute points for up to 7 days, the servers and the slot map. The store's counts are
- * a pass over the pending messages, so they are computed at most once every {@value #COUNT_CACHE_SECONDS} s and
- * shared by every caller.
+ * a pass over the pending messages, so they are {@link CostlyFigure}s: shared by every caller, at least
+ * {@value #COUNT_CACHE_SECONDS} s apart, recomputed in the background on {@code refresher}.
  */
 public final class OverviewService {
 
@@ -57,16 +58,19 @@ public final class OverviewService {
     private final Coordinator coordinator;
     private final DelayClock clock;
     private final Rebalances rebalances;
-    private final Cache<String, Object> cache;
+    private final CostlyFigure<Pending> pending;
+    private final CostlyFigure<Map<MessageState, Long>> states;
 
     public OverviewService(MessageStore messages, AdminStore admin, Coordinator coordinator, DelayClock clock,
-                           Rebalances rebalances) {
+                           Rebalances rebalances, Executor refresher) {
         this.messages = messages;
         this.admin = admin;
         this.coordinator = coordinator;
         this.clock = clock;
         this.rebalances = rebalances;
-        this.cache = countCache(clock, 10);
+        long minAge = TimeUnit.SECONDS.toMillis(COUNT_CACHE_SECONDS);
+        this.pending = new CostlyFigure<>("pending", this::countPending, clock, refresher, minAge);
+        this.states = new CostlyFigure<>("states", this::countStates, clock, refresher, minAge);
     }
 
     /**
@@ -82,30 +86,33 @@ public final class OverviewService {
     }
 
     public Pending pending() {
-        return (Pending) cache.get("pending", k -> {
-            long now = clock.now();
-            List<PendingCount> counts = messages.pendingCounts(now);
-            long m = 0, h = 0, d = 0, l = 0;
-            for (PendingCount c : counts) {
-                m += c.within1m();
-                h += c.within1h();
-                d += c.within24h();
-                l += c.later();
-            }
-            return new Pending(m + h + d + l, m, h, d, l, counts, now);
-        });
+        return pending.get();
     }
 
-    @SuppressWarnings("unchecked")
     public Map<MessageState, Long> states() {
-        return (Map<MessageState, Long>) cache.get("states", k -> {
-            Map<MessageState, Long> all = new LinkedHashMap<>();
-            Map<MessageState, Long> counted = messages.countByState();
-            for (MessageState s : MessageState.values()) {
-                all.put(s, counted.getOrDefault(s, 0L));
-            }
-            return all;
-        });
+        return states.get();
+    }
+
+    private Pending countPending() {
+        long now = clock.now();
+        List<PendingCount> counts = messages.pendingCounts(now);
+        long m = 0, h = 0, d = 0, l = 0;
+        for (PendingCount c : counts) {
+            m += c.within1m();
+            h += c.within1h();
+            d += c.within24h();
+            l += c.later();
+        }
+        return new Pending(m + h + d + l, m, h, d, l, counts, now);
+    }
+
+    private Map<MessageState, Long> countStates() {
+        Map<MessageState, Long> all = new LinkedHashMap<>();
+        Map<MessageState, Long> counted = messages.countByState();
+        for (MessageState s : MessageState.values()) {
+            all.put(s, counted.getOrDefault(s, 0L));
+        }
+        return all;
     }
 
     /** Per-app points between {@code from} and {@code to} (epoch ms, at most 7 days apart; default the last 24 h). */

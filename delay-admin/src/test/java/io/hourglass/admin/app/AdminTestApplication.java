@@ -1,5 +1,6 @@
 package io.hourglass.admin.app;
 
+import io.hourglass.admin.AdminAutoConfiguration;
 import io.hourglass.core.clock.DelayClock;
 import io.hourglass.core.engine.AppDirectory;
 import io.hourglass.core.engine.DelayEngine;
@@ -36,6 +37,12 @@ public class AdminTestApplication {
         public void ensureTopic(String topic, int partitions, short replicationFactor) {
             created.add(topic);
         }
+    }
+
+    /** The overview's counts recomputed on the caller's thread, so that a test sees them fresh once the clock moved. */
+    @Bean(name = AdminAutoConfiguration.COUNT_REFRESHER)
+    java.util.concurrent.Executor hourglassAdminCountRefresher() {
+        return Runnable::run;
     }
 
     @Bean
