@@ -66,6 +66,7 @@ async function show() {
   const started = performance.now();
   try {
     await page.render(ctx, route.id);
+    if (!ctx.alive()) return; // the user went elsewhere while this page loaded
     // when the page was drawn, and how long it took from the click: read by the browser tests and the list benchmark
     document.body.dataset.rendered = route.raw;
     document.body.dataset.renderMs = String(Math.round(performance.now() - started));
