@@ -176,6 +176,56 @@ class ConsoleIT {
     }
 
     @Test
+    void aBulkCancelByFilterShowsTheJobsProgressUntilItEnds() throws Exception {
+        String topic = "bulk-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(api.admin("PUT", "/admin/api/v1/apps/demo/topics/" + topic, null).status()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(submit("demo", "demo-secret", topic, "bulk " + i, 3_600_000));
+        }
+        String other = submit("demo", "demo-secret", "demo", "not in the filter", 3_600_000);
+
+        browser.login("admin", AdminApiScenario.ADMIN_PASSWORD);
+        browser.open("#/messages?state=SCHEDULED&topic=" + topic).awaitHeading("Messages");
+        browser.awaitText(By.id("messages"), ids.get(0));
+        browser.clickAndConfirm(By.id("bulk-cancel"));
+        browser.until(d -> "SUCCEEDED".equals(d.findElement(By.id("job-progress")).getAttribute("data-state")));
+        assertThat(browser.await(By.id("job-progress")).getText()).contains("3 done").contains("0 failed");
+        browser.screenshot("bulk-cancel-job");
+        for (String id : ids) {
+            assertThat(state(id)).isEqualTo("CANCELLED");
+        }
+        assertThat(state(other)).as("outside the filter").isEqualTo("SCHEDULED");
+    }
+
+    @Test
+    void rotatingASecretShowsTheNewOneOnceAndTheOldOneWorksUntilTheGraceEnds() throws Exception {
+        String appKey = "rot-" + UUID.randomUUID().toString().substring(0, 6);
+        AdminApiScenario.Answer created = api.admin("POST", "/admin/api/v1/apps", Map.of("appKey", appKey));
+        assertThat(created.status()).isEqualTo(201);
+        String old = created.body().get("secret").asText();
+        assertThat(api.admin("PUT", "/admin/api/v1/apps/" + appKey + "/topics/" + appKey, null).status()).isEqualTo(200);
+
+        browser.login("admin", AdminApiScenario.ADMIN_PASSWORD);
+        browser.open("#/apps/" + appKey).awaitHeading("App " + appKey);
+        browser.await(By.id("rotate-secret")).click();
+        WebElement grace = browser.await(By.id("grace-hours"));
+        grace.clear();
+        grace.sendKeys("2");
+        browser.await(By.id("confirm-yes")).click();
+        String fresh = browser.await(By.id("secret")).getText().trim();
+        assertThat(fresh).isNotEqualTo(old).hasSizeGreaterThanOrEqualTo(43);
+        browser.screenshot("apps-rotated-secret");
+
+        submit(appKey, fresh, appKey, "with the new secret", 3_600_000);
+        submit(appKey, old, appKey, "with the old one, within its grace", 3_600_000);
+        long graceEnds = api.admin("GET", "/admin/api/v1/apps/" + appKey, null).body()
+                .get("previousSecretValidUntil").asLong();
+        assertThat(graceEnds - System.currentTimeMillis()).isBetween(Duration.ofMinutes(110).toMillis(),
+                Duration.ofHours(2).toMillis());
+    }
+
+    @Test
     void aViewerSeesNoChangeControlsAndTheApiRefusesThemWhenForced() throws Exception {
         String id = submit("demo", "demo-secret", "demo", "viewer looks at me", 3_600_000);
 
