@@ -14,10 +14,7 @@ export class ApiError extends Error {
 }
 
 function readable(status, p) {
-  if (p && (p.detail || p.title)) {
-    const field = p.field ? ` (${p.field})` : '';
-    return (p.detail || p.title) + field;
-  }
+  if (p && (p.detail || p.title)) return p.detail || p.title;
   if (status === 0) return 'The server cannot be reached. Check that it is running, then try again.';
   if (status >= 500) return `The server failed to answer (HTTP ${status}). Try again; if it persists, see the server log.`;
   return `The request was refused (HTTP ${status}).`;

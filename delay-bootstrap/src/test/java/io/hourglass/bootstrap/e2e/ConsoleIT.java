@@ -306,6 +306,17 @@ class ConsoleIT {
                         + (size.equals(ConsoleBrowser.PHONE) ? "-390" : "-1280");
                 browser.screenshot("page-" + name);
                 browser.all(By.cssSelector("#alerts .banner.bad")).forEach(e -> problems.add(page.getKey() + ": " + e.getText()));
+                for (WebElement input : browser.all(By.cssSelector("main input, main select"))) {
+                    Object labels = browser.script("return arguments[0].labels.length", input);
+                    if (Long.valueOf(0).equals(labels)) {
+                        problems.add(page.getKey() + ": a field without a label: " + input.getAttribute("outerHTML"));
+                    }
+                }
+                for (WebElement time : browser.all(By.cssSelector("main time"))) {
+                    if (!time.getAttribute("title").endsWith(" UTC")) {
+                        problems.add(page.getKey() + ": a time without its UTC form on hover: " + time.getText());
+                    }
+                }
                 Object overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
                 if (((Number) overflow).intValue() > 1) {
                     problems.add(page.getKey() + " at " + size.width + " px is wider than the window by " + overflow + " px");
@@ -314,13 +325,18 @@ class ConsoleIT {
         }
         problems.addAll(browser.consoleErrors());
         assertThat(problems).isEmpty();
+        assertThat(browser.all(By.cssSelector("main time"))).as("times were checked").isNotEmpty();
         // the payload is shown as text, never run
         browser.open("#/messages/" + id).awaitText(By.id("payload"), "<script>alert(1)</script>");
-        for (WebElement input : browser.all(By.cssSelector("main input, main select"))) {
-            assertThat(input.getAttribute("id")).isNotBlank();
-            assertThat(browser.script("return arguments[0].labels.length", input)).as("label of %s", input.getAttribute("id"))
-                    .isNotEqualTo(0L);
-        }
+
+        // an error of the API reads as its problem's detail, not as JSON
+        browser.size(ConsoleBrowser.DESKTOP);
+        browser.open("#/apps/demo").awaitHeading("App demo");
+        browser.await(By.id("new-topic")).sendKeys("no spaces allowed");
+        browser.await(By.id("allow-topic")).click();
+        String error = browser.await(By.cssSelector("#alerts .banner.bad")).getText();
+        assertThat(error).contains("topic").doesNotContain("{", "\"type\"", "problem");
+        browser.screenshot("readable-error");
     }
 
     private WebElement row(By table, String text) {
