@@ -89,11 +89,24 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         this.sweepExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-sweeper"));
         Gauge.builder("hourglass.slots.owned", coordinator, c -> c.ownedSlots().size())
                 .description("Slots this server owns now (fires and preloads)").register(registry);
+        Gauge.builder("hourglass.slots.unowned", coordinator, DelayEngine::unownedSlots)
+                .description("Slots with no owner as this server sees them: their messages do not fire").register(registry);
         Gauge.builder("hourglass.wheel.size", timer, WheelTimer::size)
                 .description("Messages held in memory (wheel and firing backlog)").register(registry);
         for (int slot = 0; slot < coordinator.slotCount(); slot++) {
             registerBacklogGauge(slot);
         }
+    }
+
+    /** Slots that neither this server nor, as far as it knows, another one owns (a rebalance, or nobody alive). */
+    static int unownedSlots(Coordinator coordinator) {
+        int unowned = 0;
+        for (int slot = 0; slot < coordinator.slotCount(); slot++) {
+            if (!coordinator.owns(slot) && coordinator.ownerOf(slot).isEmpty()) {
+                unowned++;
+            }
+        }
+        return unowned;
     }
 
     private void registerBacklogGauge(int slot) {

@@ -69,6 +69,10 @@ public final class DelayMetrics {
         storeInsert = Timer.builder("hourglass.store.latency").tag("op", "insert").register(registry);
         storeClaim = Timer.builder("hourglass.store.latency").tag("op", "claim").register(registry);
         emit = Timer.builder("hourglass.emit.latency").description("Time from emit to the target's acknowledgement of a batch").register(registry);
+        // the engine's loops at 0 from the start: an alert on increase() sees the first error, and the series exists
+        for (String loop : new String[] {"firing", "claim", "record", "preload", "sweep", "group-commit"}) {
+            registry.counter("hourglass.loop.errors", "loop", loop);
+        }
     }
 
     /** Per-app counts since the admin side last drained them. */

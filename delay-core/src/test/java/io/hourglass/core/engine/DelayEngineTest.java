@@ -61,6 +61,24 @@ class DelayEngineTest {
     }
 
     @Test
+    void slotsWithoutAnOwnerAreCountedForTheAlertUntilTheCoordinatorAssignsThem() {
+        StandaloneCoordinator alone = new StandaloneCoordinator(16, "n1");
+        assertThat(DelayEngine.unownedSlots(alone)).as("not started: nobody owns anything").isEqualTo(16);
+        alone.start(new io.hourglass.core.spi.Coordinator.SlotListener() {
+            @Override
+            public void slotsAssigned(java.util.Set<Integer> slots) {
+            }
+
+            @Override
+            public void slotsRevoked(java.util.Set<Integer> slots) {
+            }
+        });
+        assertThat(DelayEngine.unownedSlots(alone)).isZero();
+        alone.close();
+        assertThat(DelayEngine.unownedSlots(alone)).isEqualTo(16);
+    }
+
+    @Test
     void acknowledgedMessageIsInTheStore() {
         start();
         DelayMessage m = submit(5_000);
