@@ -14,7 +14,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prereqs.sh
 source scripts/lib/services.sh
+source scripts/lib/monitoring.sh
 ensure_jdk
+ensure_promtool
+check_monitoring
 
 start=$(date +%s)
 if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then

@@ -170,4 +170,29 @@ class StandaloneGuaranteesIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(api).contains("/api/v1/messages");
     }
+
+    /** docs/monitoring: a dashboard panel or an alert on a metric the server does not expose would stay empty. */
+    @Test
+    void everyMetricOfTheDashboardAndTheAlertRulesIsExposed() throws Exception {
+        String prom = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.baseUrl() + "/actuator/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        java.util.Set<String> exposed = new java.util.TreeSet<>();
+        for (String line : prom.split("\n")) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                exposed.add(line.split("[{ ]", 2)[0]);
+            }
+        }
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        for (String file : List.of("hourglass-dashboard.json", "hourglass-alerts.yml")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(hourglass_[a-z_]+|jvm_[a-z_]+)\\b")
+                    .matcher(java.nio.file.Files.readString(Path.of("..", "docs", "monitoring", file)));
+            while (m.find()) {
+                queried.add(m.group(1));
+            }
+        }
+        assertThat(queried).as("the files name metrics").contains("hourglass_messages_early_total",
+                "hourglass_slots_unowned", "hourglass_fire_lateness_seconds_bucket");
+        assertThat(exposed).containsAll(queried);
+    }
 }
