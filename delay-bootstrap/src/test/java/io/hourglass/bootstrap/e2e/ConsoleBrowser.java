@@ -54,6 +54,8 @@ final class ConsoleBrowser implements AutoCloseable {
                 .usingAnyFreePort().build();
         this.driver = new ChromeDriver(service, options);
         this.wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        // pages redraw parts of themselves (a job's progress, a refresh): an element found a moment ago may be gone
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     /** The path from the environment scripts/test.sh sets, else the command on the PATH; a clear failure if neither. */

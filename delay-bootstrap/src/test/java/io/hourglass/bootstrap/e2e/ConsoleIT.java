@@ -190,7 +190,7 @@ class ConsoleIT {
         browser.awaitText(By.id("messages"), ids.get(0));
         browser.clickAndConfirm(By.id("bulk-cancel"));
         browser.until(d -> "SUCCEEDED".equals(d.findElement(By.id("job-progress")).getAttribute("data-state")));
-        assertThat(browser.await(By.id("job-progress")).getText()).contains("3 done").contains("0 failed");
+        browser.awaitText(By.id("job-progress"), "3 done, 0 failed of 3 matched");
         browser.screenshot("bulk-cancel-job");
         for (String id : ids) {
             assertThat(state(id)).isEqualTo("CANCELLED");
@@ -305,18 +305,20 @@ class ConsoleIT {
                 String name = page.getKey().replaceAll("[?/].*", "") + (page.getKey().contains("/") ? "-detail" : "")
                         + (size.equals(ConsoleBrowser.PHONE) ? "-390" : "-1280");
                 browser.screenshot("page-" + name);
-                browser.all(By.cssSelector("#alerts .banner.bad")).forEach(e -> problems.add(page.getKey() + ": " + e.getText()));
-                for (WebElement input : browser.all(By.cssSelector("main input, main select"))) {
-                    Object labels = browser.script("return arguments[0].labels.length", input);
-                    if (Long.valueOf(0).equals(labels)) {
-                        problems.add(page.getKey() + ": a field without a label: " + input.getAttribute("outerHTML"));
-                    }
-                }
-                for (WebElement time : browser.all(By.cssSelector("main time"))) {
-                    if (!time.getAttribute("title").endsWith(" UTC")) {
-                        problems.add(page.getKey() + ": a time without its UTC form on hover: " + time.getText());
-                    }
-                }
+                // read in one script: a page that refreshes itself cannot swap an element between two reads
+                @SuppressWarnings("unchecked")
+                List<String> found = (List<String>) browser.script("""
+                        const out = [];
+                        document.querySelectorAll('#alerts .banner.bad').forEach(e => out.push('error: ' + e.innerText));
+                        document.querySelectorAll('main input, main select').forEach(i => {
+                          if (i.labels.length === 0) out.push('a field without a label: ' + i.outerHTML);
+                        });
+                        document.querySelectorAll('main time').forEach(t => {
+                          if (!t.title.endsWith(' UTC')) out.push('a time without its UTC form on hover: ' + t.innerText);
+                        });
+                        return out;
+                        """);
+                found.forEach(p -> problems.add(page.getKey() + ": " + p));
                 Object overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
                 if (((Number) overflow).intValue() > 1) {
                     problems.add(page.getKey() + " at " + size.width + " px is wider than the window by " + overflow + " px");
