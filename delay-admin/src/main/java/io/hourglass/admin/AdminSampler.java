@@ -45,7 +45,7 @@ public final class AdminSampler implements AutoCloseable {
     public void round() {
         AdminThreads.guarded(LOOP, "live figures", coordinator, registry, live::sample);
         AdminThreads.guarded(LOOP, "slot map", coordinator, registry,
-                () -> rebalances.observe(OverviewService.slotOwners(coordinator), clock.now()));
+                () -> rebalances.observe(coordinator.slotOwners(), clock.now()));
     }
 
     @Override

@@ -138,18 +138,8 @@ public final class OverviewService {
                     s.inMemory(), s.heapUsed(), s.heapMax()));
         }
         nodes.sort(Comparator.comparing(Node::nodeId));
-        List<String> owners = slotOwners(coordinator);
+        List<String> owners = coordinator.slotOwners();
         int unowned = (int) owners.stream().filter(Objects::isNull).count();
         return new Cluster(coordinator.nodeId(), coordinator.slotCount(), nodes, owners, unowned, rebalances.recent());
-    }
-
-    /** The owner of each slot as {@code coordinator} sees it now (null: none); may hold nulls. */
-    static List<String> slotOwners(Coordinator coordinator) {
-        int count = coordinator.slotCount();
-        List<String> owners = new ArrayList<>(count);
-        for (int slot = 0; slot < count; slot++) {
-            owners.add(coordinator.owns(slot) ? coordinator.nodeId() : coordinator.ownerOf(slot).orElse(null));
-        }
-        return owners;
     }
 }

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.Optional;
 import java.util.Set;
@@ -100,13 +101,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
 
     /** Slots that neither this server nor, as far as it knows, another one owns (a rebalance, or nobody alive). */
     static int unownedSlots(Coordinator coordinator) {
-        int unowned = 0;
-        for (int slot = 0; slot < coordinator.slotCount(); slot++) {
-            if (!coordinator.owns(slot) && coordinator.ownerOf(slot).isEmpty()) {
-                unowned++;
-            }
-        }
-        return unowned;
+        return (int) coordinator.slotOwners().stream().filter(Objects::isNull).count();
     }
 
     private void registerBacklogGauge(int slot) {

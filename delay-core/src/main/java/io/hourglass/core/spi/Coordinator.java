@@ -1,5 +1,7 @@
 package io.hourglass.core.spi;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -36,6 +38,19 @@ public interface Coordinator extends AutoCloseable {
      */
     default Optional<String> ownerOf(int slot) {
         return owns(slot) ? Optional.of(nodeId()) : Optional.empty();
+    }
+
+    /**
+     * The owner of every slot as this server sees it now, indexed by slot: {@link #nodeId()} for the slots it owns,
+     * else {@link #ownerOf}, null while nobody owns it. For the admin's slot map, its rebalance history and the
+     * {@code hourglass.slots.unowned} gauge.
+     */
+    default List<String> slotOwners() {
+        List<String> owners = new ArrayList<>(slotCount());
+        for (int slot = 0; slot < slotCount(); slot++) {
+            owners.add(owns(slot) ? nodeId() : ownerOf(slot).orElse(null));
+        }
+        return owners;
     }
 
     /** The address a live member registered (its advertised base URL, e.g. {@code http://10.0.0.5:8080}). */
