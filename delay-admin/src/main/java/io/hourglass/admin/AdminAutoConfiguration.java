@@ -10,17 +10,18 @@ import io.hourglass.admin.web.SessionController;
 import io.hourglass.admin.web.TopicsController;
 import io.hourglass.admin.web.UsersController;
 import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.concurrent.NamedThreads;
 import io.hourglass.core.engine.AppDirectory;
+import io.hourglass.core.engine.DeadLetters;
 import io.hourglass.core.engine.DelayEngine;
 import io.hourglass.core.engine.DelayService;
-import io.hourglass.core.spi.Coordinator;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.hourglass.core.spi.AdminStore;
 import io.hourglass.core.spi.AppChangeBus;
 import io.hourglass.core.spi.AppStore;
+import io.hourglass.core.spi.Coordinator;
 import io.hourglass.core.spi.MessageStore;
-import io.hourglass.core.engine.DeadLetters;
 import io.hourglass.core.spi.TopicProvisioner;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationRunner;
@@ -127,7 +128,7 @@ public class AdminAutoConfiguration {
         @ConditionalOnMissingBean(name = COUNT_REFRESHER)
         ExecutorService hourglassAdminCountRefresher() {
             return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                    new ArrayBlockingQueue<>(4), AdminThreads.daemon("hourglass-admin-counts"));
+                    new ArrayBlockingQueue<>(4), NamedThreads.single("hourglass-admin-counts"));
         }
 
         @Bean

@@ -1,6 +1,7 @@
 package io.hourglass.admin;
 
 import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.concurrent.NamedThreads;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -85,7 +86,7 @@ public final class AdminJobs implements AutoCloseable {
 
     public AdminJobs(DelayClock clock) {
         this.clock = clock;
-        this.executor = Executors.newSingleThreadExecutor(AdminThreads.daemon("hourglass-admin-jobs"));
+        this.executor = Executors.newSingleThreadExecutor(NamedThreads.single("hourglass-admin-jobs"));
     }
 
     /** Queues a job; returns at once. */

@@ -1,6 +1,9 @@
 package io.hourglass.admin;
 
 import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.concurrent.Guarded;
+import io.hourglass.core.concurrent.LoopErrors;
+import io.hourglass.core.concurrent.NamedThreads;
 import io.hourglass.core.spi.Coordinator;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -33,7 +36,7 @@ public final class AdminSampler implements AutoCloseable {
         this.coordinator = coordinator;
         this.clock = clock;
         this.registry = registry;
-        this.executor = Executors.newSingleThreadScheduledExecutor(AdminThreads.daemon("hourglass-admin-sampler"));
+        this.executor = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("hourglass-admin-sampler"));
     }
 
     /** Starts the rounds; the first one at once. */
@@ -43,9 +46,9 @@ public final class AdminSampler implements AutoCloseable {
 
     /** One round (also called by tests). */
     public void round() {
-        AdminThreads.guarded(LOOP, "live figures", coordinator, registry, live::sample);
-        AdminThreads.guarded(LOOP, "slot map", coordinator, registry,
-                () -> rebalances.observe(coordinator.slotOwners(), clock.now()));
+        String who = "node=" + coordinator.nodeId();
+        Guarded.run(LOOP, who, LoopErrors.counter(registry), live::sample);
+        Guarded.run(LOOP, who, LoopErrors.counter(registry), () -> rebalances.observe(coordinator.slotOwners(), clock.now()));
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.hourglass.admin;
 
 import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.concurrent.Guarded;
+import io.hourglass.core.concurrent.LoopErrors;
+import io.hourglass.core.concurrent.NamedThreads;
 import io.hourglass.core.engine.DelayEngine;
 import io.hourglass.core.model.AppStatPoint;
 import io.hourglass.core.model.NodeSnapshot;
@@ -47,7 +50,7 @@ public final class ClusterSnapshots implements AutoCloseable {
         this.address = address;
         this.version = version;
         this.startedAt = clock.now();
-        this.executor = Executors.newSingleThreadScheduledExecutor(AdminThreads.daemon("hourglass-admin-snapshots"));
+        this.executor = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("hourglass-admin-snapshots"));
     }
 
     /** Starts the rounds; the first one at once. */
@@ -57,7 +60,7 @@ public final class ClusterSnapshots implements AutoCloseable {
 
     /** One round (also called by tests and at close). */
     public void round() {
-        AdminThreads.guarded("admin-stats", "admin snapshot round", coordinator, registry, this::snapshot);
+        Guarded.run("admin-stats", "node=" + coordinator.nodeId(), LoopErrors.counter(registry), this::snapshot);
     }
 
     private void snapshot() {

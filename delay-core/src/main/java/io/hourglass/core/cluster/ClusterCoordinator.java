@@ -1,6 +1,10 @@
 package io.hourglass.core.cluster;
 
 import io.hourglass.core.cluster.ClusterBackend.Owner;
+import io.hourglass.core.concurrent.Guarded;
+import io.hourglass.core.concurrent.Lifecycle;
+import io.hourglass.core.concurrent.LoopErrors;
+import io.hourglass.core.concurrent.NamedThreads;
 import io.hourglass.core.spi.AppChangeBus;
 import io.hourglass.core.spi.Coordinator;
 import org.slf4j.Logger;
@@ -21,7 +25,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Slot ownership over a {@link ClusterBackend} (etcd, ZooKeeper): the one {@link Coordinator} of a cluster, so that
@@ -51,16 +54,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClusterCoordinator implements Coordinator {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterCoordinator.class);
-    private static final int LATENT = 0;
-    private static final int STARTED = 1;
-    private static final int CLOSED = 2;
 
     private final ClusterSettings settings;
     private final ClusterBackend backend;
     private final String nodeId;
     private final Duration retryInterval;
     private final ScheduledExecutorService executor;
-    private final AtomicInteger state = new AtomicInteger(LATENT);
+    /** The coordinator thread's loops, as counted in {@code hourglass.loop.errors{loop}}. */
+    private static final String[] LOOPS = {"coordinator-maintenance", "coordinator-rebalance", "coordinator-event"};
+    private final Lifecycle lifecycle = new Lifecycle("ClusterCoordinator");
+    private final LoopErrors loopErrors;
     private final BackendEvents events = new BackendEvents();
     private final CoordinatorAppChangeBus appChanges;
     /** Set by the first session start: a later one follows a loss, and announcements may have been missed. */
@@ -91,16 +94,21 @@ public final class ClusterCoordinator implements Coordinator {
     private ScheduledFuture<?> rebalanceTask;
 
     public ClusterCoordinator(ClusterSettings settings, ClusterBackend backend) {
+        this(settings, backend, LoopErrors.NONE);
+    }
+
+    /** @param loopErrors counts failed rounds of the coordinator's loop ({@code maintenance}, {@code rebalance}, {@code event}) */
+    public ClusterCoordinator(ClusterSettings settings, ClusterBackend backend, LoopErrors loopErrors) {
+        this.loopErrors = Objects.requireNonNull(loopErrors, "loopErrors");
+        for (String loop : LOOPS) {
+            loopErrors.register(loop);
+        }
         this.settings = Objects.requireNonNull(settings, "settings");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.nodeId = settings.nodeId();
         long retry = Math.max(100, Math.min(2000, settings.ttl().toMillis() / 4));
         this.retryInterval = Duration.ofMillis(retry);
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hourglass-coordinator-" + nodeId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("hourglass-coordinator-" + nodeId));
         this.appChanges = new CoordinatorAppChangeBus(nodeId, backend, retryInterval);
     }
 
@@ -116,9 +124,7 @@ public final class ClusterCoordinator implements Coordinator {
     @Override
     public void start(SlotListener listener) {
         Objects.requireNonNull(listener, "listener");
-        if (!state.compareAndSet(LATENT, STARTED)) {
-            throw new IllegalStateException("ClusterCoordinator can be started once");
-        }
+        lifecycle.start();
         synchronized (lock) {
             this.listener = listener;
         }
@@ -177,11 +183,11 @@ public final class ClusterCoordinator implements Coordinator {
      */
     @Override
     public void close() {
-        int before = state.getAndSet(CLOSED);
-        if (before == CLOSED) {
+        Lifecycle.State before = lifecycle.close();
+        if (before == Lifecycle.State.CLOSED) {
             return;
         }
-        if (before == LATENT) { // never started: nothing owned, but the backend holds a client
+        if (before == Lifecycle.State.NEW) { // never started: nothing owned, but the backend holds a client
             executor.shutdownNow();
             appChanges.close(Duration.ZERO);
             backend.close();
@@ -531,12 +537,12 @@ public final class ClusterCoordinator implements Coordinator {
     // ---------------------------------------------------------------------------------------------- plumbing
 
     private void post(Runnable task) {
-        if (state.get() != STARTED) {
+        if (!lifecycle.running()) {
             return;
         }
         try {
             executor.execute(guarded("event", () -> {
-                if (state.get() == STARTED) {
+                if (lifecycle.running()) {
                     task.run();
                 }
             }));
@@ -545,17 +551,8 @@ public final class ClusterCoordinator implements Coordinator {
         }
     }
 
-    private Runnable guarded(String what, Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (Throwable t) {
-                log.error("[node={}] coordinator {} failed; continuing", nodeId, what, t);
-                if (t instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+    private Runnable guarded(String loop, Runnable task) {
+        return Guarded.round("coordinator-" + loop, "node=" + nodeId, loopErrors, task);
     }
 
     /** The backend's events, queued to the coordinator thread (a lost session is fenced first, on the caller). */

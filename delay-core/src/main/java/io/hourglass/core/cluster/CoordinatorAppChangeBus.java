@@ -4,6 +4,8 @@ import io.hourglass.core.spi.AppChangeBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.hourglass.core.concurrent.NamedThreads;
+
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,14 +73,8 @@ public final class CoordinatorAppChangeBus implements AppChangeBus {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.retryMillis = Math.max(50, retryInterval.toMillis());
-        this.writer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "hourglass-app-announce-" + nodeId));
-        this.delivery = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "hourglass-app-changes-" + nodeId));
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        this.writer = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("hourglass-app-announce-" + nodeId));
+        this.delivery = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("hourglass-app-changes-" + nodeId));
     }
 
     // ------------------------------------------------------------------------------------------------- publishing

@@ -1,6 +1,10 @@
 package io.hourglass.core.engine;
 
 import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.concurrent.Guarded;
+import io.hourglass.core.concurrent.Lifecycle;
+import io.hourglass.core.concurrent.Loops;
+import io.hourglass.core.concurrent.ThreadLoops;
 import io.hourglass.core.error.OverloadedException;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
@@ -13,21 +17,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Predicate;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * The delay engine of one server: group-committed writes, the timing wheel, the preloader, the sweeper and the
@@ -40,7 +42,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class DelayEngine implements AutoCloseable, Coordinator.SlotListener {
 
     private static final Logger log = LoggerFactory.getLogger(DelayEngine.class);
-    private static final long BACKLOG_REFRESH_MILLIS = 30_000;
+    private static final Duration BACKLOG_REFRESH = Duration.ofSeconds(30);
+    /** Loop names: preload rounds never overlap; sweep and backlog rounds share one thread. */
+    private static final String PRELOADER = "hourglass-preloader";
+    private static final String SWEEPER = "hourglass-sweeper";
 
     private final MessageStore store;
     private final MessageEmitter emitter;
@@ -54,40 +59,47 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
     private final Sweeper sweeper;
     private final GroupCommitter committer;
     private final List<Firer> firers = new ArrayList<>();
-    private final List<Thread> firerThreads = new ArrayList<>();
-    private final ExecutorService recorders;
-    private final ScheduledExecutorService preloadExecutor;
-    private final ScheduledExecutorService sweepExecutor;
+    private final Loops loops;
     /** Owned slots that new messages may be tagged with (Coordinator#writableSlots), sorted. */
     private final AtomicReference<int[]> writableSlots = new AtomicReference<>(new int[0]);
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicLongArray backlog = new AtomicLongArray(MessageIds.MAX_SLOTS);
-    private final AtomicInteger state = new AtomicInteger(); // 0 latent, 1 started, 2 closed
+    private final Lifecycle lifecycle = new Lifecycle("DelayEngine");
     private volatile Predicate<String> appDisabled = appKey -> false;
     private volatile DeadLetters deadLetters = DeadLetters.NONE;
 
+    /** An engine running its loops on its own threads (a server). */
     public DelayEngine(MessageStore store, MessageEmitter emitter, Coordinator coordinator, DelayClock clock,
                        EngineSettings settings, MeterRegistry registry) {
+        this(store, emitter, coordinator, clock, settings, registry, new ThreadLoops());
+    }
+
+    /**
+     * An engine running its loops (wheel, firing, preload, sweep, backlog) through {@code loops}: a test passes
+     * {@link io.hourglass.core.concurrent.ManualLoops} and steps them against a manual clock. Group commits keep their
+     * own writer threads (a submit's future completes when its commit does). Nothing runs before {@link #start()}.
+     */
+    public DelayEngine(MessageStore store, MessageEmitter emitter, Coordinator coordinator, DelayClock clock,
+                       EngineSettings settings, MeterRegistry registry, Loops loops) {
         this.store = store;
+        this.loops = loops;
         this.emitter = emitter;
         this.coordinator = coordinator;
         this.clock = clock;
         this.settings = settings;
         this.metrics = new DelayMetrics(registry);
-        this.timer = new WheelTimer(clock, "hourglass-wheel");
+        this.timer = new WheelTimer(clock);
         this.preloader = new Preloader(store, timer, coordinator, settings, clock);
         this.sweeper = new Sweeper(store, timer, preloader, coordinator, settings, clock, metrics);
-        this.committer = new GroupCommitter(store, settings.writeBatchSize(), settings.writeQueueCapacity(),
-                settings.maxQueuedBytes(), settings.maxWriteWait(), settings.writeThreads(), metrics,
+        this.committer = new GroupCommitter(store, settings.writes().batchSize(), settings.writes().queueCapacity(),
+                settings.writes().maxQueuedBytes(), settings.writes().maxWait(), settings.writes().threads(), metrics,
                 this::assignIds, this::afterCommit, "hourglass-writer");
-        this.recorders = Executors.newFixedThreadPool(settings.fireThreads(), named("hourglass-recorder"));
-        Semaphore inFlight = new Semaphore(settings.fireThreads() * 2);
-        for (int i = 0; i < settings.fireThreads(); i++) {
+        Executor recorders = loops.pool("hourglass-recorder", settings.firing().threads());
+        Semaphore inFlight = new Semaphore(settings.firing().threads() * 2);
+        for (int i = 0; i < settings.firing().threads(); i++) {
             firers.add(new Firer(store, emitter, timer, coordinator, preloader, settings, clock, metrics, recorders,
                     inFlight, () -> appDisabled, () -> deadLetters));
         }
-        this.preloadExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-preloader"));
-        this.sweepExecutor = Executors.newSingleThreadScheduledExecutor(named("hourglass-sweeper"));
         Gauge.builder("hourglass.slots.owned", coordinator, c -> c.ownedSlots().size())
                 .description("Slots this server owns now (fires and preloads)").register(registry);
         Gauge.builder("hourglass.slots.unowned", coordinator, DelayEngine::unownedSlots)
@@ -109,30 +121,24 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
     }
 
     public void start() {
-        if (!state.compareAndSet(0, 1)) {
-            throw new IllegalStateException("DelayEngine can be started once");
-        }
-        timer.start();
+        lifecycle.start();
+        loops.worker("hourglass-wheel", timer::drive);
         committer.start();
         for (int i = 0; i < firers.size(); i++) {
-            Thread t = new Thread(firers.get(i), "hourglass-firer-" + i);
-            t.setDaemon(true);
-            firerThreads.add(t);
-            t.start();
+            loops.worker("hourglass-firer-" + i, firers.get(i)::step);
         }
         coordinator.start(this);
-        long preloadMillis = settings.preloadInterval().toMillis();
-        preloadExecutor.scheduleWithFixedDelay(guarded("preload", preloader::runOnce), 0, preloadMillis, TimeUnit.MILLISECONDS);
-        long sweepMillis = settings.sweepInterval().toMillis();
-        sweepExecutor.scheduleWithFixedDelay(guarded("sweep", sweeper::runOnce), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-        sweepExecutor.scheduleWithFixedDelay(guarded("backlog", this::refreshBacklog), 0, BACKLOG_REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        Duration sweepEvery = settings.sweep().interval();
+        loops.every(PRELOADER, Duration.ZERO, settings.preload().interval(), guarded("preload", preloader::runOnce));
+        loops.every(SWEEPER, sweepEvery, sweepEvery, guarded("sweep", sweeper::runOnce));
+        loops.every(SWEEPER, Duration.ZERO, BACKLOG_REFRESH, guarded("backlog", this::refreshBacklog));
         log.info("Hourglass engine started: node={} slots={} within={}", coordinator.nodeId(), coordinator.ownedSlots().size(),
-                settings.within());
+                settings.preload().within());
     }
 
     /** Queues a new message for the next group commit; the future completes after the commit. */
     CompletableFuture<SubmitResult> write(NewMessage message) {
-        if (state.get() != 1) {
+        if (!lifecycle.running()) {
             return CompletableFuture.failedFuture(new OverloadedException("Server is not running"));
         }
         return committer.submit(message);
@@ -197,7 +203,7 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
         if (!slots.isEmpty()) {
             log.info("Assigned {} slots: {}", slots.size(), new java.util.TreeSet<>(slots));
         }
-        preloadExecutor.execute(guarded("preload", preloader::runOnce));
+        loops.soon(PRELOADER, guarded("preload", preloader::runOnce));
     }
 
     @Override
@@ -275,53 +281,20 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
 
     @Override
     public void close() {
-        if (!state.compareAndSet(1, 2)) {
-            state.set(2);
+        if (lifecycle.close() != Lifecycle.State.RUNNING) {
             return;
         }
         committer.close();
-        preloadExecutor.shutdownNow();
-        sweepExecutor.shutdownNow();
+        loops.stopRounds();
         coordinator.close();
-        for (Firer f : firers) {
-            f.stop();
-        }
-        for (Thread t : firerThreads) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        recorders.shutdown();
-        try {
-            if (!recorders.awaitTermination(settings.claimTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("Outcomes of some fired batches were not recorded in time; the sweeper will re-fire them");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!loops.stopAll(settings.sweep().claimTimeout())) {
+            log.warn("Outcomes of some fired batches were not recorded in time; the sweeper will re-fire them");
         }
         timer.close();
         log.info("Hourglass engine stopped: node={}", coordinator.nodeId());
     }
 
-    private Runnable guarded(String loop, Runnable body) {
-        return () -> {
-            try {
-                body.run();
-            } catch (Throwable t) {
-                log.warn("[node={}] {} failed; will run again", coordinator.nodeId(), loop, t);
-                metrics.loopError(loop);
-            }
-        };
-    }
-
-    private static java.util.concurrent.ThreadFactory named(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    private Runnable guarded(String loop, Runnable round) {
+        return Guarded.round(loop, "node=" + coordinator.nodeId(), metrics::loopError, round);
     }
 }

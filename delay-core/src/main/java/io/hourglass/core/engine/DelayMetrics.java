@@ -1,5 +1,6 @@
 package io.hourglass.core.engine;
 
+import io.hourglass.core.concurrent.LoopErrors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,9 +47,11 @@ public final class DelayMetrics {
     final TopicCounts firedByTopic = new TopicCounts(TopicCounts.MAX_TOPICS);
     private final MeterRegistry registry;
     private final Set<Integer> backlogGauges = ConcurrentHashMap.newKeySet();
+    private final LoopErrors loopErrors;
 
     public DelayMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.loopErrors = LoopErrors.counter(registry);
         accepted = Counter.builder("hourglass.messages.accepted").description("Messages durably accepted").register(registry);
         fired = Counter.builder("hourglass.messages.fired").description("Messages emitted and acknowledged by the target").register(registry);
         late = Counter.builder("hourglass.messages.late").description("Messages emitted later than delay.core.late-threshold after their due time").register(registry);
@@ -70,8 +73,8 @@ public final class DelayMetrics {
         storeClaim = Timer.builder("hourglass.store.latency").tag("op", "claim").register(registry);
         emit = Timer.builder("hourglass.emit.latency").description("Time from emit to the target's acknowledgement of a batch").register(registry);
         // the engine's loops at 0 from the start: an alert on increase() sees the first error, and the series exists
-        for (String loop : new String[] {"firing", "claim", "record", "preload", "sweep", "group-commit"}) {
-            registry.counter("hourglass.loop.errors", "loop", loop);
+        for (String loop : new String[] {"firing", "claim", "record", "preload", "sweep", "backlog", "group-commit"}) {
+            loopErrors.register(loop);
         }
     }
 
@@ -116,6 +119,6 @@ public final class DelayMetrics {
     }
 
     void loopError(String loop) {
-        registry.counter("hourglass.loop.errors", "loop", loop).increment();
+        loopErrors.failed(loop);
     }
 }

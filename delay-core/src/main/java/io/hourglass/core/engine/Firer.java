@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -25,6 +23,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Fires due messages in batches: claim in the store (conditional: still SCHEDULED and due), emit, then record the
@@ -39,7 +39,7 @@ import java.util.concurrent.TimeoutException;
  * after the emitter's future completed, i.e. after the broker acknowledged it. If the outcome cannot be written
  * (store down), the message stays FIRING and the sweeper re-fires it after {@code claim-timeout}: at least once.
  */
-final class Firer implements Runnable {
+final class Firer {
 
     private static final Logger log = LoggerFactory.getLogger(Firer.class);
     private static final long STORE_RETRY_MILLIS = 1_000;
@@ -58,7 +58,8 @@ final class Firer implements Runnable {
     private final Semaphore inFlight;
     private final Supplier<Predicate<String>> appDisabled;
     private final Supplier<DeadLetters> deadLetters;
-    private volatile boolean running = true;
+    private final long[] polledFireAts;
+    private final long[] polledIds;
 
     Firer(MessageStore store, MessageEmitter emitter, WheelTimer timer, Coordinator coordinator, Preloader preloader,
           EngineSettings settings, DelayClock clock, DelayMetrics metrics, Executor recorders, Semaphore inFlight,
@@ -75,40 +76,39 @@ final class Firer implements Runnable {
         this.metrics = metrics;
         this.recorders = recorders;
         this.inFlight = inFlight;
+        this.polledFireAts = new long[settings.firing().batchSize()];
+        this.polledIds = new long[settings.firing().batchSize()];
     }
 
-    void stop() {
-        running = false;
-    }
-
-    @Override
-    public void run() {
-        int max = settings.fireBatchSize();
-        long[] fireAts = new long[max];
-        long[] ids = new long[max];
-        while (running) {
-            try {
-                if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                    continue;
-                }
-                int n = 0;
-                boolean handedOff = false;
-                try {
-                    n = timer.poll(fireAts, ids, max, 100);
-                    preloader.polled(ids, n);
-                    handedOff = n > 0 && fireBatch(ids, n);
-                } finally {
-                    if (!handedOff) {
-                        inFlight.release();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Throwable t) {
-                log.error("[node={}] firing loop failed; continuing", coordinator.nodeId(), t);
-                metrics.loopError("firing");
+    /**
+     * One step of the firing worker ({@link io.hourglass.core.concurrent.Loops#worker}): waits up to
+     * {@code waitMillis} for a free batch permit and for due entries, then claims and emits one batch.
+     *
+     * @return {@code true} if it took due entries from the wheel
+     */
+    boolean step(long waitMillis) throws InterruptedException {
+        try {
+            if (!inFlight.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
+                return false;
             }
+            int n = 0;
+            boolean handedOff = false;
+            try {
+                n = timer.poll(polledFireAts, polledIds, polledIds.length, waitMillis);
+                preloader.polled(polledIds, n);
+                handedOff = n > 0 && fireBatch(polledIds, n);
+            } finally {
+                if (!handedOff) {
+                    inFlight.release();
+                }
+            }
+            return n > 0;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Throwable t) {
+            log.error("[node={}] firing loop failed; continuing", coordinator.nodeId(), t);
+            metrics.loopError("firing");
+            return false;
         }
     }
 
@@ -174,7 +174,7 @@ final class Firer implements Runnable {
 
     private void record(List<DelayMessage> claimed, List<CompletableFuture<Void>> futures, List<DelayMessage> expired,
                         long token, long now, long start) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.claimTimeout().toMillis() * 3 / 4);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.sweep().claimTimeout().toMillis() * 3 / 4);
         List<Long> delivered = new ArrayList<>(claimed.size());
         List<MessageStore.Rearm> rearms = new ArrayList<>(0);
         List<MessageStore.Retry> retries = new ArrayList<>(0);
@@ -185,7 +185,7 @@ final class Firer implements Runnable {
         }
         List<MessageStore.Retry> untried = new ArrayList<>(0);
         AppStats perApp = metrics.appStats;
-        long lateThreshold = settings.lateThreshold().toMillis();
+        long lateThreshold = settings.firing().lateThreshold().toMillis();
         for (int i = 0; i < claimed.size(); i++) {
             DelayMessage m = claimed.get(i);
             Outcome outcome = await(futures.get(i), deadline);
@@ -208,9 +208,9 @@ final class Firer implements Runnable {
             } else if (outcome.cause() instanceof MessageEmitter.PermanentFailureException) {
                 dying.add(new Dying(m, MessageState.DEAD, Dying.PERMANENT, "permanent failure: " + outcome.error(),
                         outcome.error()));
-            } else if (m.attempts() >= settings.maxAttempts()) {
+            } else if (m.attempts() >= settings.retry().maxAttempts()) {
                 dying.add(new Dying(m, MessageState.DEAD, Dying.ATTEMPTS_EXHAUSTED,
-                        "gave up after " + settings.maxAttempts() + " attempts: " + outcome.error(), outcome.error()));
+                        "gave up after " + settings.retry().maxAttempts() + " attempts: " + outcome.error(), outcome.error()));
             } else {
                 long wait = backoff(m.attempts());
                 if (outcome.cause() instanceof MessageEmitter.RetryAfterException later) {
@@ -413,15 +413,15 @@ final class Firer implements Runnable {
      * with the time the message is overdue instead — half of it, between the initial and the maximum backoff.
      */
     long outageBackoff(DelayMessage m, long now) {
-        long initial = settings.retryInitialBackoff().toMillis();
-        long max = settings.retryMaxBackoff().toMillis();
+        long initial = settings.retry().initialBackoff().toMillis();
+        long max = settings.retry().maxBackoff().toMillis();
         long overdue = Math.max(0, now - m.deliverAt());
         return Math.min(max, Math.max(initial, overdue / 2));
     }
 
     long backoff(int attempts) {
-        long initial = settings.retryInitialBackoff().toMillis();
-        long max = settings.retryMaxBackoff().toMillis();
+        long initial = settings.retry().initialBackoff().toMillis();
+        long max = settings.retry().maxBackoff().toMillis();
         int shift = Math.min(Math.max(attempts - 1, 0), 30);
         long delay = initial << shift;
         return delay <= 0 || delay > max ? max : delay;

@@ -9,6 +9,8 @@ import io.hourglass.core.spi.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.hourglass.core.concurrent.NamedThreads;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,15 +67,12 @@ final class GroupCommitter implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.maxQueuedBytes = maxQueuedBytes;
         this.maxWaitNanos = maxWait.toNanos();
-        this.reaper = new Thread(this::reap, threadName + "-reaper");
-        this.reaper.setDaemon(true);
+        this.reaper = NamedThreads.daemon(threadName + "-reaper", this::reap);
         this.metrics = metrics;
         this.assignIds = assignIds;
         this.afterCommit = afterCommit;
         for (int i = 0; i < threads; i++) {
-            Thread writer = new Thread(this::run, threads == 1 ? threadName : threadName + "-" + i);
-            writer.setDaemon(true);
-            writers.add(writer);
+            writers.add(NamedThreads.daemon(threads == 1 ? threadName : threadName + "-" + i, this::run));
         }
     }
 

@@ -1,8 +1,8 @@
 package io.hourglass.core.engine;
 
 import io.hourglass.core.error.PayloadTooLargeException;
-import io.hourglass.core.error.ValidationException;
 import io.hourglass.core.error.ValidationException.FieldError;
+import io.hourglass.core.error.ValidationException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -60,8 +60,8 @@ final class MessageValidator {
         long deliverAt = dueTime(cmd.delayMs(), cmd.deliverAt(), now, errors);
         long expiresAt = expiry(cmd, deliverAt, now, errors);
         if (cmd.repeatIntervalMs() != null) {
-            long min = settings.minRepeatInterval().toMillis();
-            long max = settings.maxDelay().toMillis();
+            long min = settings.limits().minRepeatInterval().toMillis();
+            long max = settings.limits().maxDelay().toMillis();
             if (cmd.repeatIntervalMs() < min || cmd.repeatIntervalMs() > max) {
                 errors.add(new FieldError("repeatIntervalMs", "must be between " + min + " and " + max));
             }
@@ -70,8 +70,8 @@ final class MessageValidator {
             throw new ValidationException(errors);
         }
         int bytes = utf8Length(cmd.payload());
-        if (bytes > settings.maxPayloadBytes()) {
-            throw new PayloadTooLargeException(bytes, settings.maxPayloadBytes());
+        if (bytes > settings.limits().maxPayloadBytes()) {
+            throw new PayloadTooLargeException(bytes, settings.limits().maxPayloadBytes());
         }
         return new Times(deliverAt, expiresAt);
     }
@@ -88,7 +88,7 @@ final class MessageValidator {
             errors.add(new FieldError("ttlMs", "at most one of ttlMs and expiresAt"));
             return 0;
         }
-        long max = settings.maxDelay().toMillis();
+        long max = settings.limits().maxDelay().toMillis();
         String field = cmd.ttlMs() != null ? "ttlMs" : "expiresAt";
         long expiresAt;
         if (cmd.ttlMs() != null) {
@@ -169,7 +169,7 @@ final class MessageValidator {
             errors.add(new FieldError(delayMs == null ? "delayMs" : "deliverAt", "exactly one of delayMs and deliverAt is required"));
             return now;
         }
-        long max = settings.maxDelay().toMillis();
+        long max = settings.limits().maxDelay().toMillis();
         if (delayMs != null) {
             if (delayMs < 0 || delayMs > max) {
                 errors.add(new FieldError("delayMs", "must be between 0 and " + max));
@@ -182,8 +182,8 @@ final class MessageValidator {
     }
 
     private void checkRange(String field, long deliverAt, long now, List<FieldError> errors) {
-        long max = settings.maxDelay().toMillis();
-        long tolerance = settings.pastTolerance().toMillis();
+        long max = settings.limits().maxDelay().toMillis();
+        long tolerance = settings.limits().pastTolerance().toMillis();
         if (deliverAt < Math.subtractExact(now, tolerance)) {
             errors.add(new FieldError(field, "puts the due time " + (now - deliverAt) + " ms in the past; at most "
                     + tolerance + " ms in the past is accepted (as due now)"));

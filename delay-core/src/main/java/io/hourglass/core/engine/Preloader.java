@@ -70,7 +70,7 @@ final class Preloader {
         if (!covers(slot, fireAt)) {
             return;
         }
-        if (timer.size() < settings.maxInMemory() / 2 || allowance(slot, coordinator.ownedSlots()) > 0) {
+        if (timer.size() < settings.preload().maxInMemory() / 2 || allowance(slot, coordinator.ownedSlots()) > 0) {
             schedule(fireAt, id);
             return;
         }
@@ -115,7 +115,7 @@ final class Preloader {
      * owned slots are set aside, and never less than what is left of its own fair share.
      */
     long allowance(int slot, Collection<Integer> owned) {
-        long max = settings.maxInMemory();
+        long max = settings.preload().maxInMemory();
         long free = max - timer.size();
         if (free <= 0 && held(slot) >= max / Math.max(1, owned.size())) {
             return 0;
@@ -134,7 +134,7 @@ final class Preloader {
     }
 
     void runOnce() {
-        long target = clock.now() + settings.within().toMillis();
+        long target = clock.now() + settings.preload().within().toMillis();
         List<Integer> owned = new ArrayList<>(coordinator.ownedSlots());
         if (owned.isEmpty()) {
             return;
@@ -164,7 +164,7 @@ final class Preloader {
                     watermarks.compareAndSet(slot, target, afterFireAt);
                     return;
                 }
-                int batch = (int) Math.max(1, Math.min(settings.preloadBatchSize(), allowance));
+                int batch = (int) Math.max(1, Math.min(settings.preload().batchSize(), allowance));
                 List<DueEntry> page = store.scanScheduled(slot, from, target, afterFireAt, afterId, batch);
                 for (DueEntry e : page) {
                     schedule(e.fireAt(), e.id());

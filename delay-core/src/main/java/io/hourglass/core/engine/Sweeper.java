@@ -43,7 +43,7 @@ final class Sweeper {
     void runOnce() {
         for (int slot : coordinator.ownedSlots()) {
             long now = clock.now();
-            List<DueEntry> released = store.releaseStuck(slot, now - settings.claimTimeout().toMillis(), now, LIMIT);
+            List<DueEntry> released = store.releaseStuck(slot, now - settings.sweep().claimTimeout().toMillis(), now, LIMIT);
             for (DueEntry e : released) {
                 preloader.schedule(e.fireAt(), e.id());
             }
@@ -53,7 +53,7 @@ final class Sweeper {
             return;
         }
         for (int slot : coordinator.ownedSlots()) {
-            long cutoff = clock.now() - settings.sweepGrace().toMillis();
+            long cutoff = clock.now() - settings.sweep().grace().toMillis();
             List<DueEntry> overdue = store.scanScheduled(slot, 0, cutoff, Long.MIN_VALUE, 0, LIMIT);
             for (DueEntry e : overdue) {
                 preloader.schedule(e.fireAt(), e.id());

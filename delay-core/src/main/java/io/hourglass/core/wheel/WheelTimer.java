@@ -1,8 +1,6 @@
 package io.hourglass.core.wheel;
 
 import io.hourglass.core.clock.DelayClock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -20,10 +18,12 @@ import java.util.function.LongPredicate;
  * <p>Thread-safe: {@link #schedule}, {@link #poll} and {@link #removeIf} may be called from any thread. The ready
  * queue is unbounded, but it holds only what the wheel held before, so memory stays within the preload cap.
  * {@link #close()} stops the driver and hands back what was not fired.
+ *
+ * <p>The timer has no thread of its own: its owner runs {@link #drive} as a worker of its
+ * {@link io.hourglass.core.concurrent.Loops} (a thread in a server), or calls {@link #tick()} by hand in a test.
  */
 public final class WheelTimer implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(WheelTimer.class);
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -33,18 +33,13 @@ public final class WheelTimer implements AutoCloseable {
     private final TimingWheel wheel;
     private final LongPairQueue ready = new LongPairQueue();
     private final DueSink toReady = ready::add;
-    private final Thread driver;
+    /** The thread running {@link #drive}, woken when the first entry is filed into an empty wheel. */
+    private volatile Thread driver;
     private volatile boolean running = true;
 
-    public WheelTimer(DelayClock clock, String threadName) {
+    public WheelTimer(DelayClock clock) {
         this.clock = clock;
         this.wheel = new TimingWheel(clock.now());
-        this.driver = new Thread(this::drive, threadName);
-        this.driver.setDaemon(true);
-    }
-
-    public void start() {
-        driver.start();
     }
 
     /** Files an entry; one already due goes straight to the ready queue. */
@@ -61,8 +56,9 @@ public final class WheelTimer implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (wake) {
-            LockSupport.unpark(driver);
+        Thread d = driver;
+        if (wake && d != null) {
+            LockSupport.unpark(d);
         }
     }
 
@@ -121,8 +117,12 @@ public final class WheelTimer implements AutoCloseable {
         }
     }
 
-    /** Advances the wheel to the clock once (the driver does this every tick; tests may call it directly). */
-    public void tick() {
+    /**
+     * Advances the wheel to the clock once (the driver does this every tick; tests may call it directly).
+     *
+     * @return {@code true} if entries fell due
+     */
+    public boolean tick() {
         long now = clock.now();
         lock.lock();
         try {
@@ -130,22 +130,28 @@ public final class WheelTimer implements AutoCloseable {
             wheel.advance(now, toReady);
             if (ready.size() > before) {
                 readyNotEmpty.signalAll();
+                return true;
             }
+            return false;
         } finally {
             lock.unlock();
         }
     }
 
-    private void drive() {
-        while (running) {
-            try {
-                tick();
-                LockSupport.parkNanos(this, wheelEmpty() ? IDLE_NANOS : TICK_NANOS);
-            } catch (Throwable t) {
-                log.error("Timing wheel tick failed; continuing", t);
-                LockSupport.parkNanos(this, IDLE_NANOS);
-            }
+    /**
+     * One step of the driver: advances the wheel to the clock, then (given a wait) parks until the next tick, or
+     * longer while the wheel is empty (a {@link #schedule} into the empty wheel wakes it).
+     *
+     * @return {@code true} if entries fell due in this step
+     */
+    public boolean drive(long waitMillis) {
+        driver = Thread.currentThread();
+        boolean moved = tick();
+        if (waitMillis > 0 && running) {
+            LockSupport.parkNanos(this, Math.min(TimeUnit.MILLISECONDS.toNanos(waitMillis),
+                    wheelEmpty() ? IDLE_NANOS : TICK_NANOS));
         }
+        return moved;
     }
 
     private boolean wheelEmpty() {
@@ -157,15 +163,9 @@ public final class WheelTimer implements AutoCloseable {
         }
     }
 
-    /** Stops the driver and hands every unfired entry to {@code sink}. */
+    /** Stops waiting pollers and hands every unfired entry to {@code sink} (stop the driver's loop first). */
     public void close(DueSink sink) {
         running = false;
-        LockSupport.unpark(driver);
-        try {
-            driver.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         lock.lock();
         try {
             readyNotEmpty.signalAll();

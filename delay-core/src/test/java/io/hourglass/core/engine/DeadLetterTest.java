@@ -67,7 +67,7 @@ class DeadLetterTest {
 
     private void start(MessageEmitter through, DeadLetters deadLetters) {
         engine = new DelayEngine(store, through, new StandaloneCoordinator(8, "test"), clock,
-                EngineSettings.defaults().withRetry(2, Duration.ofMillis(10), Duration.ofMillis(10)), registry);
+                EngineSettings.defaults().with(new EngineSettings.Retry(2, Duration.ofMillis(10), Duration.ofMillis(10))), registry);
         engine.deadLetterTo(deadLetters);
         AppDirectory apps = new AppDirectory(new InMemoryAppStore(), clock);
         apps.ensureApp("app", "secret", Set.of("orders", "audit"));

@@ -1,5 +1,8 @@
 package io.hourglass.core.engine;
 
+import io.hourglass.core.concurrent.Loops;
+import io.hourglass.core.concurrent.ManualLoops;
+import io.hourglass.core.concurrent.ThreadLoops;
 import io.hourglass.core.error.InvalidStateException;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageState;
@@ -33,8 +36,14 @@ class DelayEngineTest {
     private DelayEngine engine;
     private DelayService service;
 
+    private final ManualLoops loops = new ManualLoops(clock);
+
     private void start(EngineSettings settings) {
-        engine = new DelayEngine(store, emitter, new StandaloneCoordinator(8, "test"), clock, settings, registry);
+        start(settings, new ThreadLoops());
+    }
+
+    private void start(EngineSettings settings, Loops through) {
+        engine = new DelayEngine(store, emitter, new StandaloneCoordinator(8, "test"), clock, settings, registry, through);
         AppDirectory apps = new AppDirectory(appStore, clock);
         apps.ensureApp("app", "secret", Set.of("t"));
         service = new DelayService(engine, store, apps, clock);
@@ -42,7 +51,7 @@ class DelayEngineTest {
     }
 
     private void start() {
-        start(EngineSettings.defaults().withSweep(Duration.ofMillis(50), Duration.ofSeconds(30), Duration.ofSeconds(60)));
+        start(EngineSettings.defaults().with(new EngineSettings.Sweep(Duration.ofMillis(50), Duration.ofSeconds(30), Duration.ofSeconds(60))));
     }
 
     @AfterEach
@@ -86,17 +95,31 @@ class DelayEngineTest {
         assertThat(stateOf(m)).isEqualTo(MessageState.SCHEDULED);
     }
 
+    /**
+     * The guarantee tests below step the engine by hand ({@link ManualLoops}): the clock moves, every loop runs to
+     * quiescence on this thread, and "nothing was emitted" is a fact, not the absence of an event within a sleep.
+     */
+    private void startStepped() {
+        start(EngineSettings.defaults(), loops);
+        loops.runDue();
+    }
+
     @Test
-    void neverEarly_messageFiresAtItsDueTimeAndNotBefore() throws Exception {
-        start();
+    void neverEarly_messageFiresAtItsDueTimeAndNotBefore() {
+        startStepped();
         DelayMessage m = submit(1_000);
+        loops.runDue();
+        assertThat(engine.inMemory()).as("filed in the wheel").isEqualTo(1);
         clock.set(T0 + 999);
-        Thread.sleep(100);
+        loops.runDue();
         assertThat(emitter.emitted()).isEmpty();
+        assertThat(stateOf(m)).isEqualTo(MessageState.SCHEDULED);
         clock.set(T0 + 1_000);
-        await().until(() -> emitter.emitted().size() == 1);
+        loops.runDue();
+        assertThat(emitter.emitted()).hasSize(1);
         assertThat(emitter.emitted().get(0).emittedAt()).isGreaterThanOrEqualTo(m.deliverAt());
-        await().until(() -> stateOf(m) == MessageState.DELIVERED);
+        assertThat(stateOf(m)).isEqualTo(MessageState.DELIVERED);
+        assertThat(registry.counter("hourglass.messages.early").count()).isZero();
     }
 
     @Test
@@ -112,43 +135,53 @@ class DelayEngineTest {
     }
 
     @Test
-    void cancelWins_againstAMessageAlreadyInTheWheel() throws Exception {
-        start();
+    void cancelWins_againstAMessageAlreadyInTheWheel() {
+        startStepped();
         DelayMessage m = submit(1_000);
-        // filed by the write path, or by the first preload round, or by both when the submit lands inside that
-        // round (Preloader: "both is harmless", the second entry's claim fails)
-        await().until(() -> engine.inMemory() > 0);
+        loops.runDue();
+        assertThat(engine.inMemory()).as("filed in the wheel").isEqualTo(1);
         assertThat(service.cancel("app", m.idString()).state()).isEqualTo(MessageState.CANCELLED);
         clock.set(T0 + 5_000);
-        await().until(() -> engine.inMemory() == 0);
-        Thread.sleep(200);
+        loops.runDue();
+        assertThat(engine.inMemory()).as("the stale wheel entry's claim failed").isZero();
         assertThat(emitter.emitted()).isEmpty();
         assertThat(stateOf(m)).isEqualTo(MessageState.CANCELLED);
     }
 
     @Test
-    void rescheduleWins_laterTimeFiresAtTheNewTimeNotTheOld() throws Exception {
-        start();
+    void rescheduleWins_laterTimeFiresAtTheNewTimeNotTheOld() {
+        startStepped();
         DelayMessage m = submit(1_000);
+        loops.runDue();
         service.reschedule("app", m.idString(), new RescheduleCommand(null, 3_000L, null));
         clock.set(T0 + 2_000);
-        Thread.sleep(200);
+        loops.runDue();
+        assertThat(emitter.emitted()).as("the old time passed").isEmpty();
+        clock.set(T0 + 2_999);
+        loops.runDue();
         assertThat(emitter.emitted()).isEmpty();
         clock.set(T0 + 3_000);
-        await().until(() -> emitter.emitted().size() == 1);
+        loops.runDue();
+        assertThat(emitter.emitted()).hasSize(1);
         assertThat(emitter.emitted().get(0).emittedAt()).isGreaterThanOrEqualTo(T0 + 3_000);
     }
 
     @Test
     void rescheduleWins_earlierTimeFiresAtTheNewTime() {
-        start();
+        startStepped();
         DelayMessage m = submit(60_000);
+        loops.runDue();
         service.reschedule("app", m.idString(), new RescheduleCommand(null, null, -59_000L));
+        clock.set(T0 + 999);
+        loops.runDue();
+        assertThat(emitter.emitted()).isEmpty();
         clock.set(T0 + 1_000);
-        await().until(() -> emitter.emitted().size() == 1);
-        clock.set(T0 + 61_000);
-        await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+        loops.runDue();
         assertThat(emitter.emitted()).hasSize(1);
+        clock.set(T0 + 61_000);
+        loops.runDue();
+        assertThat(emitter.emitted()).as("the old time fires nothing").hasSize(1);
+        assertThat(stateOf(m)).isEqualTo(MessageState.DELIVERED);
     }
 
     @Test
@@ -172,7 +205,7 @@ class DelayEngineTest {
 
     @Test
     void messageGoesDeadAfterMaxAttempts() {
-        start(EngineSettings.defaults().withRetry(2, Duration.ofMillis(10), Duration.ofMillis(10)));
+        start(EngineSettings.defaults().with(new EngineSettings.Retry(2, Duration.ofMillis(10), Duration.ofMillis(10))));
         emitter.setDown(true);
         DelayMessage m = submit(0);
         await().until(() -> stateOf(m) == MessageState.SCHEDULED && emitter.attempts() >= 1);
@@ -184,7 +217,7 @@ class DelayEngineTest {
 
     @Test
     void redriveSchedulesADeadMessageAgainAndItFiresAtTheNewTimeNeverEarly() {
-        start(EngineSettings.defaults().withRetry(1, Duration.ofMillis(10), Duration.ofMillis(10)));
+        start(EngineSettings.defaults().with(new EngineSettings.Retry(1, Duration.ofMillis(10), Duration.ofMillis(10))));
         emitter.setDown(true);
         DelayMessage m = submit(0);
         await().until(() -> stateOf(m) == MessageState.DEAD);
@@ -232,7 +265,7 @@ class DelayEngineTest {
 
     @Test
     void messagesBeyondTheWindowAreLoadedWhenTheyComeWithinIt() {
-        start(EngineSettings.defaults().withWithin(Duration.ofSeconds(10)));
+        start(EngineSettings.defaults().with(EngineSettings.Preload.DEFAULTS.withWithin(Duration.ofSeconds(10))));
         DelayMessage far = submit(60_000);
         assertThat(engine.inMemory()).isZero();
         clock.set(T0 + 55_000);
@@ -243,7 +276,7 @@ class DelayEngineTest {
 
     @Test
     void inMemoryCountStaysWithinTheCapAndEverythingStillFires() {
-        start(EngineSettings.defaults().withMaxInMemory(100, 50));
+        start(EngineSettings.defaults().with(EngineSettings.Preload.DEFAULTS.withMaxInMemory(100, 50)));
         for (int i = 0; i < 300; i++) {
             submit(100_000 + i); // inside the window: the write path files them, up to the cap
         }
@@ -260,7 +293,7 @@ class DelayEngineTest {
 
     @Test
     void sweeperReleasesStuckClaimsAndTheyAreEmitted() {
-        start(EngineSettings.defaults().withSweep(Duration.ofMillis(50), Duration.ofSeconds(30), Duration.ofSeconds(5)));
+        start(EngineSettings.defaults().with(new EngineSettings.Sweep(Duration.ofMillis(50), Duration.ofSeconds(30), Duration.ofSeconds(5))));
         DelayMessage m = submit(60_000);
         // a crashed server claimed it and never finished
         store.claim(List.of(m.id()), T0 + 60_000, 42L);
@@ -325,7 +358,7 @@ class DelayEngineTest {
 
     @Test
     void concurrentWritersAcknowledgeEveryMessageAndKeepIdempotencyKeysUnique() throws Exception {
-        start(EngineSettings.defaults().withWriteThreads(4));
+        start(EngineSettings.defaults().with(EngineSettings.Writes.DEFAULTS.withThreads(4)));
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
         try {
             List<java.util.concurrent.Future<SubmitResult>> keyed = new java.util.ArrayList<>();

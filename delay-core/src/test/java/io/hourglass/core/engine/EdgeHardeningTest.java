@@ -180,7 +180,7 @@ class EdgeHardeningTest {
 
     @Test
     void theWriteQueueIsBoundedInBytesAndSheds503RatherThanGrowing() throws Exception {
-        start(EngineSettings.defaults().toBuilder().maxQueuedBytes(1024 * 1024).build());
+        start(EngineSettings.defaults().with(EngineSettings.Writes.DEFAULTS.withMaxQueuedBytes(1024 * 1024)));
         String big = "x".repeat(200_000); // ~400 KB on the heap while it waits
         List<CompletableFuture<SubmitResult>> calls = new ArrayList<>();
         synchronized (store) { // the writer is stuck on its first insert: the queue fills
@@ -201,7 +201,7 @@ class EdgeHardeningTest {
 
     @Test
     void aSubmitThatWaitsTooLongForAFrozenStoreIs503AndNeverStored() throws Exception {
-        start(EngineSettings.defaults().toBuilder().maxWriteWait(Duration.ofMillis(300)).build());
+        start(EngineSettings.defaults().with(EngineSettings.Writes.DEFAULTS.withMaxWait(Duration.ofMillis(300))));
         CompletableFuture<SubmitResult> inCommit;
         List<CompletableFuture<SubmitResult>> queued = new ArrayList<>();
         long refusedWithin;
@@ -349,7 +349,7 @@ class EdgeHardeningTest {
             }
             return out;
         };
-        start(EngineSettings.defaults().withRetry(3, Duration.ofMillis(100), Duration.ofMillis(100)), failingFast);
+        start(EngineSettings.defaults().with(new EngineSettings.Retry(3, Duration.ofMillis(100), Duration.ofMillis(100))), failingFast);
         List<DelayMessage> batch = service.submitAll("app", List.of(
                         new SubmitCommand("t", null, "broken", null, 1_000L, null, null),
                         new SubmitCommand("t", null, "fine-1", null, 1_000L, null, null),
@@ -378,7 +378,7 @@ class EdgeHardeningTest {
                     ? CompletableFuture.<Void>failedFuture(new MessageEmitter.TargetUnavailableException("down", null))
                     : CompletableFuture.<Void>completedFuture(null);
         }).toList();
-        start(EngineSettings.defaults().withRetry(2, Duration.ofMillis(100), Duration.ofMillis(100)), classifying);
+        start(EngineSettings.defaults().with(new EngineSettings.Retry(2, Duration.ofMillis(100), Duration.ofMillis(100))), classifying);
         DelayMessage gone = service.submit("app", new SubmitCommand("t", null, "gone", null, 1_000L, null, null), null)
                 .join().message();
         DelayMessage busy = service.submit("app", new SubmitCommand("t", null, "busy", null, 1_000L, null, null), null)
@@ -424,7 +424,7 @@ class EdgeHardeningTest {
         }
         store.insert(others);
 
-        start(EngineSettings.defaults().withMaxInMemory(100, 50));
+        start(EngineSettings.defaults().with(EngineSettings.Preload.DEFAULTS.withMaxInMemory(100, 50)));
         await().until(() -> engine.inMemory() > 0);
         clock.set(T0 + 1_000);
         // on time: the manual clock stands still, so only what was loaded before their due time can fire now

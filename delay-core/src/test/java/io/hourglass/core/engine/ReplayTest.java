@@ -61,7 +61,7 @@ class ReplayTest {
             return acks;
         };
         engine = new DelayEngine(store, emitter, new StandaloneCoordinator(8, "test"), clock,
-                EngineSettings.defaults().withRetry(5, Duration.ofMillis(10), Duration.ofMillis(10)), registry);
+                EngineSettings.defaults().with(new EngineSettings.Retry(5, Duration.ofMillis(10), Duration.ofMillis(10))), registry);
         apps = new AppDirectory(appStore, clock);
         apps.ensureApp("app", "secret", Set.of("orders"));
         apps.ensureApp("other", "secret-2", Set.of("orders"));

@@ -54,7 +54,7 @@ class RoutingTest {
     @BeforeEach
     void start() {
         EngineSettings settings = EngineSettings.defaults()
-                .withSweep(Duration.ofMillis(50), Duration.ofSeconds(30), Duration.ofSeconds(60));
+                .with(new EngineSettings.Sweep(Duration.ofMillis(50), Duration.ofSeconds(30), Duration.ofSeconds(60)));
         AppDirectory apps = new AppDirectory(appStore, clock);
         apps.ensureApp("app", "secret", Set.of("t"));
         engineA = new DelayEngine(store, emitterA, new SplitCoordinator("a", Set.of(0, 1, 2, 3)), clock, settings, registryA);

@@ -38,7 +38,7 @@ class TtlTest {
     @BeforeEach
     void start() {
         engine = new DelayEngine(store, emitter, new StandaloneCoordinator(8, "test"), clock,
-                EngineSettings.defaults().withRetry(30, Duration.ofMillis(100), Duration.ofMillis(100)), registry);
+                EngineSettings.defaults().with(new EngineSettings.Retry(30, Duration.ofMillis(100), Duration.ofMillis(100))), registry);
         AppDirectory apps = new AppDirectory(new InMemoryAppStore(), clock);
         apps.ensureApp("app", "secret", Set.of("t"));
         service = new DelayService(engine, store, apps, clock);

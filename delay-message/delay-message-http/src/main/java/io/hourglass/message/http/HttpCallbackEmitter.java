@@ -1,6 +1,7 @@
 package io.hourglass.message.http;
 
 import io.hourglass.core.clock.DelayClock;
+import io.hourglass.core.concurrent.NamedThreads;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.spi.MessageEmitter;
 import io.hourglass.message.http.CallbackTargetGuard.TargetNotAllowedException;
@@ -34,12 +35,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Delivers fired messages as HTTP callbacks: one request per message to its topic's {@link CallbackTarget}, signed
@@ -126,7 +125,7 @@ public final class HttpCallbackEmitter implements MessageEmitter, AutoCloseable 
         // Unbounded but demand-driven: threads block only on name resolution, at most maxConcurrentPerHost per host.
         // After close() a task runs on the submitting thread instead of being dropped, so every future completes.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), threadFactory(), (task, rejectedBy) -> task.run());
+                new SynchronousQueue<>(), NamedThreads.numbered("hourglass-http-callback"), (task, rejectedBy) -> task.run());
         this.executor = pool;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -391,14 +390,5 @@ public final class HttpCallbackEmitter implements MessageEmitter, AutoCloseable 
         if (closed.compareAndSet(false, true)) {
             executor.shutdown();
         }
-    }
-
-    private static ThreadFactory threadFactory() {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, "hourglass-http-callback-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

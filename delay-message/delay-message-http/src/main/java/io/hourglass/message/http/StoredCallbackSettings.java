@@ -3,6 +3,7 @@ package io.hourglass.message.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hourglass.core.concurrent.NamedThreads;
 import io.hourglass.core.model.Setting;
 import io.hourglass.core.spi.AdminStore;
 import org.slf4j.Logger;
@@ -101,11 +102,7 @@ public final class StoredCallbackSettings implements AutoCloseable {
         this.store = store;
         this.snapshot = store == null ? Snapshot.EMPTY : null;
         if (store != null && refresh != null && !refresh.isZero() && !refresh.isNegative()) {
-            refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "hourglass-callback-settings");
-                t.setDaemon(true);
-                return t;
-            });
+            refresher = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("hourglass-callback-settings"));
             refresher.scheduleWithFixedDelay(this::refreshQuietly, refresh.toMillis(), refresh.toMillis(),
                     TimeUnit.MILLISECONDS);
         } else {

@@ -22,6 +22,7 @@ import io.hourglass.core.cluster.ClusterBackend;
 import io.hourglass.core.cluster.ClusterPaths;
 import io.hourglass.core.cluster.ClusterSettings;
 import io.hourglass.core.cluster.SlotList;
+import io.hourglass.core.concurrent.NamedThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,14 +134,8 @@ public final class EtcdClusterBackend implements ClusterBackend {
             builder.namespace(bytes(prefix));
         }
         this.client = builder.build();
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "hourglass-etcd-lease-" + nodeId));
-        this.watchExecutor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "hourglass-etcd-watch-" + nodeId));
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        this.executor = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("hourglass-etcd-lease-" + nodeId));
+        this.watchExecutor = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("hourglass-etcd-watch-" + nodeId));
     }
 
     @Override

@@ -3,7 +3,10 @@ package io.hourglass.protocol.etcd;
 import io.etcd.jetcd.Client;
 import io.hourglass.core.cluster.ClusterCoordinator;
 import io.hourglass.core.cluster.ClusterSettings;
+import io.hourglass.core.concurrent.LoopErrors;
 import io.hourglass.core.spi.Coordinator;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -23,8 +26,11 @@ public class EtcdCoordinatorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(Coordinator.class)
-    public ClusterCoordinator etcdCoordinator(ClusterSettings settings, EtcdProperties properties) {
+    public ClusterCoordinator etcdCoordinator(ClusterSettings settings, EtcdProperties properties,
+                                    ObjectProvider<MeterRegistry> registry) {
+        MeterRegistry meters = registry.getIfAvailable();
         return new ClusterCoordinator(settings, new EtcdClusterBackend(properties.endpoints(), properties.username(),
-                properties.password(), properties.namespace(), settings));
+                properties.password(), properties.namespace(), settings),
+                meters == null ? LoopErrors.NONE : LoopErrors.counter(meters));
     }
 }

@@ -2,8 +2,11 @@ package io.hourglass.protocol.zk;
 
 import io.hourglass.core.cluster.ClusterCoordinator;
 import io.hourglass.core.cluster.ClusterSettings;
+import io.hourglass.core.concurrent.LoopErrors;
 import io.hourglass.core.spi.Coordinator;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.curator.framework.CuratorFramework;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -24,8 +27,11 @@ public class ZkCoordinatorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(Coordinator.class)
-    public ClusterCoordinator zookeeperCoordinator(ClusterSettings settings, ZkProperties properties) {
+    public ClusterCoordinator zookeeperCoordinator(ClusterSettings settings, ZkProperties properties,
+                                    ObjectProvider<MeterRegistry> registry) {
+        MeterRegistry meters = registry.getIfAvailable();
         return new ClusterCoordinator(settings, new ZkClusterBackend(properties.connectString(), properties.username(),
-                properties.password(), properties.namespace(), settings));
+                properties.password(), properties.namespace(), settings),
+                meters == null ? LoopErrors.NONE : LoopErrors.counter(meters));
     }
 }
