@@ -59,6 +59,27 @@ class ModeDefaultsTest {
     }
 
     @Test
+    void aStoreProfileAndACoordinatorProfileTogetherMakeAClusterServer() {
+        for (String coordinator : new String[] {"etcd", "zookeeper"}) {
+            withEnvironment(new String[] {"--spring.profiles.active=mysql," + coordinator}, env -> {
+                assertThat(env.getProperty("delay.store.type")).isEqualTo("mysql");
+                assertThat(env.getProperty("delay.protocol.type")).isEqualTo(coordinator);
+                assertThat(env.getProperty("delay.protocol." + coordinator + ".endpoints")).as(coordinator).isNotBlank();
+                // cluster mode follows from the profile's type: ModeDefaults read it
+                assertThat(env.getProperty("management.server.port")).as(coordinator).isEqualTo("9090");
+                assertThat(env.getProperty("delay.protocol.internal-port")).as(coordinator).isEqualTo("9091");
+                assertThat(env.getProperty("delay.bootstrap-app.enabled")).as(coordinator).isEqualTo("false");
+            });
+        }
+        withEnvironment(new String[] {"--spring.profiles.active=cassandra,etcd,redis,dubbo"}, env -> {
+            assertThat(env.getProperty("delay.store.type")).isEqualTo("cassandra");
+            assertThat(env.getProperty("delay.protocol.type")).isEqualTo("etcd");
+            assertThat(env.getProperty("delay.redis.enabled")).isEqualTo("true");
+            assertThat(env.getProperty("delay.exporter.dubbo.registry-address")).startsWith("zookeeper://");
+        });
+    }
+
+    @Test
     void anythingConfiguredWinsOverTheModeDefaults() {
         withEnvironment(new String[] {"--server.address=::1", "--delay.protocol.type=etcd",
                 "--management.server.port=7001", "--delay.protocol.internal-port=7002"}, env -> {

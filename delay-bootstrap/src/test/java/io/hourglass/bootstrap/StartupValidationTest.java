@@ -95,6 +95,53 @@ class StartupValidationTest {
     }
 
     @Test
+    void unknownStoreOrEmitterTypeFailsNamingTheKeyAndTheValue() {
+        runner.withPropertyValues("delay.store.type=oracle").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            assertThat(failure(ctx)).contains("delay.store.type").containsIgnoringCase("oracle");
+        });
+        runner.withPropertyValues("delay.message.type=pulsar").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            assertThat(failure(ctx)).contains("delay.message.type").containsIgnoringCase("pulsar");
+        });
+    }
+
+    @Test
+    void aRenamedKeyStopsTheStartNamingTheOldAndTheNewKey() {
+        runner.withPropertyValues("delay.protocol.type=zookeeper", "delay.protocol.endpoints=zk1:2181",
+                "delay.store.transaction-timeout=5s").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            assertThat(failure(ctx))
+                    .contains("delay.protocol.endpoints is now delay.protocol.zookeeper.endpoints")
+                    .contains("delay.store.transaction-timeout is now delay.store.mysql.transaction-timeout");
+        });
+        runner.withPropertyValues("delay.protocol.namespace=/prod").run(ctx ->
+                assertThat(failure(ctx)).contains("delay.protocol.namespace is now delay.protocol.etcd|zookeeper.namespace"));
+    }
+
+    @Test
+    void theOriginalServersKeysAreMappedOrRefusedNamingTheirReplacement() {
+        // as the original delay-server's application.yml wrote them (camelCase, bare numbers)
+        runner.withPropertyValues("delay.core.withinMin=5", "delay.protocol.user=u", "delay.message.carryMsgId=true",
+                "delay.store.archive=true").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            assertThat(failure(ctx))
+                    .contains("delay.core.within-min is now delay.core.within, a duration (withinMin: 5 is within: 5m)")
+                    .contains("delay.protocol.user is now delay.protocol.etcd|zookeeper.username")
+                    .contains("delay.message.carry-msg-id is now nothing: remove it")
+                    .contains("delay.store.archive is now delay.store.retention");
+        });
+        runner.withPropertyValues("delay.protocol.ttl=9", "delay.protocol.rebalanceDelay=1000",
+                "delay.store.archiveScheduler=0 0 0/3 * * ?").run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean(io.hourglass.bootstrap.config.ProtocolProperties.class).ttl())
+                    .as("a bare ttl is seconds, as the original read it").isEqualTo(java.time.Duration.ofSeconds(9));
+            assertThat(ctx.getBean(io.hourglass.bootstrap.config.ProtocolProperties.class).rebalanceDelay())
+                    .isEqualTo(java.time.Duration.ofMillis(1000));
+        });
+    }
+
+    @Test
     void missingStoreFailsNamingTheKey() {
         new ApplicationContextRunner()
                 .withUserConfiguration(HourglassCoreConfiguration.class)

@@ -25,7 +25,7 @@ import java.util.TimeZone;
  * A cluster will need Quartz's clustered JDBC job store, so that one server at a time runs it (docs/operations.md).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ArchiveProperties.class)
+@EnableConfigurationProperties(StoreProperties.class)
 public class ArchiveConfiguration {
 
     /** Identity of the job in the scheduler. */
@@ -34,7 +34,7 @@ public class ArchiveConfiguration {
     public static final TriggerKey TRIGGER = TriggerKey.triggerKey("hourglass-archive", "hourglass");
 
     @Bean
-    Archiver archiver(MessageStore store, Coordinator coordinator, ArchiveProperties archive, DelayClock clock,
+    Archiver archiver(MessageStore store, Coordinator coordinator, StoreProperties archive, DelayClock clock,
                       MeterRegistry registry) {
         return new Archiver(store, coordinator.slotCount(), archive.retention(), archive.archiveBatchSize(),
                 archive.maxPerRun(), clock, registry);
@@ -49,7 +49,7 @@ public class ArchiveConfiguration {
     }
 
     @Bean
-    Trigger archiveTrigger(JobDetail archiveJobDetail, ArchiveProperties archive) {
+    Trigger archiveTrigger(JobDetail archiveJobDetail, StoreProperties archive) {
         return TriggerBuilder.newTrigger().forJob(archiveJobDetail).withIdentity(TRIGGER)
                 .withSchedule(CronScheduleBuilder.cronSchedule(archive.archiveScheduler())
                         .inTimeZone(TimeZone.getTimeZone("UTC"))

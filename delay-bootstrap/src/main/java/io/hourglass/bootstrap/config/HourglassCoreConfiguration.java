@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * A missing port fails the start with the property that selects it.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DelayCoreProperties.class, DeadLetterProperties.class, ProtocolProperties.class, BootstrapAppProperties.class,
+@EnableConfigurationProperties({DelayCoreProperties.class, StoreProperties.class, MessageProperties.class, DeadLetterProperties.class, ProtocolProperties.class, BootstrapAppProperties.class,
         AppsProperties.class})
 public class HourglassCoreConfiguration {
 
@@ -76,13 +76,13 @@ public class HourglassCoreConfiguration {
     DelayEngine delayEngine(ObjectProvider<MessageStore> store, ObjectProvider<MessageEmitter> emitters,
                             ObjectProvider<HttpCallbackEmitter> callbacks, ObjectProvider<CallbackTargets> targets,
                             ObjectProvider<Coordinator> coordinator, DelayClock clock, DelayCoreProperties core,
-                            ProtocolProperties protocol, DeadLetters deadLetters, Environment env,
-                            MeterRegistry registry) {
+                            ProtocolProperties protocol, StoreProperties stores, MessageProperties messages,
+                            DeadLetters deadLetters, MeterRegistry registry) {
         DelayEngine engine = new DelayEngine(
-                required(store, "MessageStore", "delay.store.type", env.getProperty("delay.store.type", "mysql")),
+                required(store, "MessageStore", "delay.store.type", lower(stores.type())),
                 EmitterSelection.choose(emitters.orderedStream().toList(), callbacks.getIfAvailable(),
-                        targets.getIfAvailable(), env.getProperty("delay.message.type", "kafka")),
-                required(coordinator, "Coordinator", "delay.protocol.type", protocol.type().name().toLowerCase()),
+                        targets.getIfAvailable(), lower(messages.type())),
+                required(coordinator, "Coordinator", "delay.protocol.type", lower(protocol.type())),
                 clock, core.toSettings(), registry);
         engine.deadLetterTo(deadLetters);
         return engine;
@@ -96,9 +96,9 @@ public class HourglassCoreConfiguration {
 
     @Bean
     AppDirectory appDirectory(ObjectProvider<AppStore> appStore, DelayClock clock, AppsProperties apps,
-                              ObjectProvider<AppChangeBus> changes, Environment env) {
+                              ObjectProvider<AppChangeBus> changes, StoreProperties stores) {
         AppDirectory directory = new AppDirectory(required(appStore, "AppStore", "delay.store.type",
-                env.getProperty("delay.store.type", "mysql")), clock,
+                lower(stores.type())), clock,
                 new AppDirectory.Settings(apps.cacheSize(), apps.cacheTtl()));
         // a change announced by any server (Redis topic or coordinator key) drops the cached copy here at once
         changes.ifAvailable(bus -> bus.subscribe(appKey -> {
@@ -174,6 +174,11 @@ public class HourglassCoreConfiguration {
         }
         return "http://" + host + ":" + (internalPort != null ? internalPort.toString()
                 : env.getProperty("server.port", "8080"));
+    }
+
+    /** A type selector's value as it is written in the configuration. */
+    private static String lower(Enum<?> type) {
+        return type.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static <T> T required(ObjectProvider<T> provider, String port, String key, String value) {

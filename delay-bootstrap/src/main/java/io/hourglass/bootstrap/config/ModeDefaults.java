@@ -29,6 +29,9 @@ import java.util.Map;
  *       <td>a server holding the published demo credentials is a local sandbox</td></tr>
  * </table>
  *
+ * <p>It first refuses a configuration that still sets a renamed key ({@link RenamedKeys}), naming the old key and
+ * the new one, before anything reads the configuration.
+ *
  * <p>The profiles {@code mysql} and {@code cassandra} turn the bootstrap app off in their own file, so a server on
  * them listens on every interface (Spring Boot's default) unless {@code server.address} says otherwise.
  */
@@ -42,6 +45,7 @@ public final class ModeDefaults implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        RenamedKeys.check(environment); // before anything reads the configuration
         Binder binder = Binder.get(environment);
         String type = binder.bind("delay.protocol.type", String.class).orElse("standalone")
                 .trim().toLowerCase(Locale.ROOT);

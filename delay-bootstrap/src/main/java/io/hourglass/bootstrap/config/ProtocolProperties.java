@@ -6,9 +6,11 @@ import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Coordination of servers ({@code delay.protocol.*}).
@@ -16,7 +18,8 @@ import java.time.Duration;
  * @param type           {@code standalone} (one server owns every slot), {@code etcd} or {@code zookeeper}
  * @param slotCount      number of slots (1..1024); messages are tagged with one and only its owner fires them
  * @param nodeId         this server's id among its peers; empty means host:port
- * @param ttl            lease / session time-to-live of a server's registration
+ * @param ttl            lease / session time-to-live of a server's registration; a bare number is seconds (as the
+ *                       original delay-server read it)
  * @param rebalanceDelay quiet time after a membership change before slots are reassigned
  * @param advertisedAddress base URL the other servers of a cluster reach this one's internal endpoint at; empty means
  *                       {@code http://<this host's address>:<internal-port>} ({@code :<server.port>} without an
@@ -37,7 +40,7 @@ public record ProtocolProperties(
         @NotNull @DefaultValue("standalone") Type type,
         @DefaultValue("64") @Min(1) @Max(1024) int slotCount,
         @DefaultValue("") String nodeId,
-        @NotNull @DefaultValue("9s") @DurationMin(seconds = 1) Duration ttl,
+        @NotNull @DefaultValue("9s") @DurationMin(seconds = 1) @DurationUnit(ChronoUnit.SECONDS) Duration ttl,
         @NotNull @DefaultValue("1000ms") @DurationMin(millis = 0) Duration rebalanceDelay,
         @DefaultValue("") String advertisedAddress,
         @DefaultValue("") String internalToken,

@@ -73,7 +73,7 @@ abstract class ClusterContract {
     /** delay.protocol.type. */
     abstract String type();
 
-    /** delay.protocol.endpoints (and namespace) for the servers. */
+    /** delay.protocol.etcd.* or delay.protocol.zookeeper.* (endpoints and namespace) for the servers. */
     abstract List<String> coordinatorArgs();
 
     /** Writes the cluster's slot list (what an operator does with etcdctl or zkCli). */

@@ -230,8 +230,8 @@ class DependencyFaultsIT {
                 "--delay.protocol.internal-port=" + internalPort,
                 "--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaRelay.port(),
                 "--delay.protocol.type=" + type,
-                "--delay.protocol.endpoints=" + endpoints,
-                "--delay.protocol.namespace=" + namespace,
+                "--delay.protocol." + type + ".endpoints=" + endpoints,
+                "--delay.protocol." + type + ".namespace=" + namespace,
                 "--delay.protocol.slot-count=16",
                 "--delay.protocol.node-id=" + type + "-1",
                 "--delay.protocol.ttl=" + TTL,
@@ -262,7 +262,7 @@ class DependencyFaultsIT {
                         + DB_CONNECT_TIMEOUT_MS + "&socketTimeout=" + DB_SOCKET_TIMEOUT_MS,
                 "--spring.datasource.username=hourglass",
                 "--spring.datasource.password=hourglass",
-                "--delay.store.transaction-timeout=" + TX_TIMEOUT,
+                "--delay.store.mysql.transaction-timeout=" + TX_TIMEOUT,
                 "--delay.admin.enabled=false"));
         args.addAll(more);
         int port = more.stream().filter(a -> a.startsWith("--server.port=")).findFirst()

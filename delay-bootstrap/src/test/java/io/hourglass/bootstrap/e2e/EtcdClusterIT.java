@@ -21,7 +21,7 @@ class EtcdClusterIT extends ClusterContract {
 
     @Override
     List<String> coordinatorArgs() {
-        return List.of("--delay.protocol.endpoints=" + endpoints(), "--delay.protocol.namespace=/" + namespace);
+        return List.of("--delay.protocol.etcd.endpoints=" + endpoints(), "--delay.protocol.etcd.namespace=/" + namespace);
     }
 
     @Override

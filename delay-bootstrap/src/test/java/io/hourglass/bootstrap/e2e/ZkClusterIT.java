@@ -22,7 +22,7 @@ class ZkClusterIT extends ClusterContract {
 
     @Override
     List<String> coordinatorArgs() {
-        return List.of("--delay.protocol.endpoints=" + connect(), "--delay.protocol.namespace=" + namespace);
+        return List.of("--delay.protocol.zookeeper.endpoints=" + connect(), "--delay.protocol.zookeeper.namespace=" + namespace);
     }
 
     @Override

@@ -4,14 +4,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.hourglass.client.api.BatchSubmitRequest;
-import jakarta.servlet.DispatcherType;
-import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.apache.catalina.core.StandardHost;
-import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
-import org.springframework.core.Ordered;
 import io.hourglass.client.api.Problem;
 import io.hourglass.core.engine.AppDirectory;
 import io.hourglass.core.engine.DelayService;
@@ -24,6 +16,8 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import jakarta.servlet.DispatcherType;
+import org.apache.catalina.core.StandardHost;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.models.GroupedOpenApi;
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,16 +28,21 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
 import org.springframework.boot.autoconfigure.web.servlet.error.ErrorMvcAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -60,7 +59,7 @@ import java.util.List;
 @ConditionalOnProperty(prefix = "delay.exporter.http", name = "enabled", havingValue = "true", matchIfMissing = true)
 @ConditionalOnBean({DelayService.class, AppDirectory.class})
 @Import({MessagesController.class, SeedController.class, ProblemHandler.class})
-@EnableConfigurationProperties(EdgeProperties.class)
+@EnableConfigurationProperties({EdgeProperties.class, PeerProperties.class})
 public class HttpExporterAutoConfiguration {
 
     /** Before Spring Security's filter chain (-100): bodies are capped before anyone reads them. */
@@ -146,10 +145,9 @@ public class HttpExporterAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(PeerClient.class)
-        HttpPeerClient hourglassPeerClient(ObjectProvider<ObjectMapper> json, Environment env) {
+        HttpPeerClient hourglassPeerClient(ObjectProvider<ObjectMapper> json, Environment env, PeerProperties peer) {
             return new HttpPeerClient(json.getIfAvailable(ObjectMapper::new), env.getRequiredProperty(TOKEN).trim(),
-                    env.getProperty("delay.protocol.peer-connect-timeout", Duration.class, Duration.ofSeconds(1)),
-                    env.getProperty("delay.protocol.peer-request-timeout", Duration.class, Duration.ofSeconds(5)));
+                    peer.connectTimeout(), peer.requestTimeout());
         }
     }
 

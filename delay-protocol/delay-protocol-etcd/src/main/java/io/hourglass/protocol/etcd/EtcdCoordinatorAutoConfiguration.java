@@ -29,7 +29,7 @@ public class EtcdCoordinatorAutoConfiguration {
     public ClusterCoordinator etcdCoordinator(ClusterSettings settings, EtcdProperties properties,
                                     ObjectProvider<MeterRegistry> registry) {
         MeterRegistry meters = registry.getIfAvailable();
-        return new ClusterCoordinator(settings, new EtcdClusterBackend(properties.endpoints(), properties.username(),
+        return new ClusterCoordinator(settings, new EtcdClusterBackend(properties.urls(), properties.username(),
                 properties.password(), properties.namespace(), settings),
                 meters == null ? LoopErrors.NONE : LoopErrors.counter(meters));
     }

@@ -76,8 +76,8 @@ class EtcdCoordinatorAutoConfigurationTest {
 
     @Test
     void settingsAreBound() {
-        runner.withPropertyValues("delay.protocol.type=etcd", "delay.protocol.endpoints=http://a:2379,https://b:2379",
-                "delay.protocol.username=u", "delay.protocol.password=p", "delay.protocol.namespace=/prod").run(context -> {
+        runner.withPropertyValues("delay.protocol.type=etcd", "delay.protocol.etcd.endpoints=http://a:2379,https://b:2379",
+                "delay.protocol.etcd.username=u", "delay.protocol.etcd.password=p", "delay.protocol.etcd.namespace=/prod").run(context -> {
             EtcdProperties p = context.getBean(EtcdProperties.class);
             assertThat(p.endpoints()).containsExactly("http://a:2379", "https://b:2379");
             assertThat(p.username()).isEqualTo("u");
@@ -87,14 +87,24 @@ class EtcdCoordinatorAutoConfigurationTest {
 
     @Test
     void aBadEndpointStopsTheStartNamingTheKey() {
-        runner.withPropertyValues("delay.protocol.type=etcd", "delay.protocol.endpoints=127.0.0.1:2379").run(context ->
-                assertThat(context).getFailure().rootCause().hasMessageContaining("delay.protocol.endpoints"));
+        runner.withPropertyValues("delay.protocol.type=etcd", "delay.protocol.etcd.endpoints=ftp://127.0.0.1:2379").run(context ->
+                assertThat(context).getFailure().rootCause().hasMessageContaining("delay.protocol.etcd.endpoints"));
+    }
+
+    @Test
+    void hostAndPortEndpointsAsTheOriginalServerWroteThemAreTakenAsHttpUrls() {
+        runner.withPropertyValues("delay.protocol.type=etcd", "delay.protocol.etcd.endpoints=10.0.0.1:2379,https://b:2379")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(EtcdProperties.class).urls())
+                            .containsExactly("http://10.0.0.1:2379", "https://b:2379");
+                });
     }
 
     @Test
     void aBadNamespaceStopsTheStartNamingTheKey() {
-        runner.withPropertyValues("delay.protocol.type=etcd", "delay.protocol.namespace=prod/").run(context ->
-                assertThat(context).getFailure().rootCause().hasMessageContaining("delay.protocol.namespace"));
+        runner.withPropertyValues("delay.protocol.type=etcd", "delay.protocol.etcd.namespace=prod/").run(context ->
+                assertThat(context).getFailure().rootCause().hasMessageContaining("delay.protocol.etcd.namespace"));
     }
 
     @Test

@@ -9,8 +9,9 @@ import org.springframework.validation.annotation.Validated;
 import java.util.List;
 
 /**
- * The ZooKeeper coordinator's own settings ({@code delay.protocol.*} with {@code delay.protocol.type=zookeeper});
- * slot count, node id, TTL (the session timeout) and rebalance delay are the server's ({@code ClusterSettings}).
+ * The ZooKeeper coordinator's own settings ({@code delay.protocol.zookeeper.*}, used with
+ * {@code delay.protocol.type=zookeeper}); slot count, node id, TTL (the session timeout) and rebalance delay are the
+ * server's ({@code delay.protocol.*}, {@code ClusterSettings}).
  *
  * @param endpoints ZooKeeper servers as host:port
  * @param username  digest-auth user (the nodes then get creator-only ACLs); empty for none
@@ -18,7 +19,7 @@ import java.util.List;
  * @param namespace Curator namespace: the tree lives under {@code /<namespace>/delay/...}, so that several clusters
  *                  (or test runs) share one ensemble; letters, digits, {@code . _ -} and inner slashes
  */
-@ConfigurationProperties("delay.protocol")
+@ConfigurationProperties("delay.protocol.zookeeper")
 @Validated
 public record ZkProperties(
         @DefaultValue("127.0.0.1:2181")

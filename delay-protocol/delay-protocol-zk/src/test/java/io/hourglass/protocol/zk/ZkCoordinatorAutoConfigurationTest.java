@@ -76,8 +76,8 @@ class ZkCoordinatorAutoConfigurationTest {
 
     @Test
     void settingsAreBound() {
-        runner.withPropertyValues("delay.protocol.type=zookeeper", "delay.protocol.endpoints=a:2181,b:2181",
-                "delay.protocol.username=u", "delay.protocol.password=p", "delay.protocol.namespace=prod").run(context -> {
+        runner.withPropertyValues("delay.protocol.type=zookeeper", "delay.protocol.zookeeper.endpoints=a:2181,b:2181",
+                "delay.protocol.zookeeper.username=u", "delay.protocol.zookeeper.password=p", "delay.protocol.zookeeper.namespace=prod").run(context -> {
             ZkProperties p = context.getBean(ZkProperties.class);
             assertThat(p.endpoints()).containsExactly("a:2181", "b:2181");
             assertThat(p.username()).isEqualTo("u");
@@ -87,14 +87,14 @@ class ZkCoordinatorAutoConfigurationTest {
 
     @Test
     void aBadEndpointStopsTheStartNamingTheKey() {
-        runner.withPropertyValues("delay.protocol.type=zookeeper", "delay.protocol.endpoints=http://127.0.0.1:2181")
-                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("delay.protocol.endpoints"));
+        runner.withPropertyValues("delay.protocol.type=zookeeper", "delay.protocol.zookeeper.endpoints=http://127.0.0.1:2181")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("delay.protocol.zookeeper.endpoints"));
     }
 
     @Test
     void aBadNamespaceStopsTheStartNamingTheKey() {
-        runner.withPropertyValues("delay.protocol.type=zookeeper", "delay.protocol.namespace=/prod").run(context ->
-                assertThat(context).getFailure().rootCause().hasMessageContaining("delay.protocol.namespace"));
+        runner.withPropertyValues("delay.protocol.type=zookeeper", "delay.protocol.zookeeper.namespace=/prod").run(context ->
+                assertThat(context).getFailure().rootCause().hasMessageContaining("delay.protocol.zookeeper.namespace"));
     }
 
     @Test

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * went silent (a frozen or partitioned database host, a hung proxy) never hears the server: without this bound the
  * begin, a statement or the commit waits for the URL's {@code socketTimeout} (60 s in the documented URL), or forever
  * without one, and so do the store's group-commit writer and every submit queued behind it. With the bound the call
- * fails with {@code StoreUnavailableException} after about {@code delay.store.transaction-timeout}; the driver drops
+ * fails with {@code StoreUnavailableException} after about {@code delay.store.mysql.transaction-timeout}; the driver drops
  * the connection and the pool replaces it. The connection's previous network timeout is put back when the
  * transaction ends (HikariCP also resets it when the connection returns to the pool). Connections without a socket
  * (H2 embedded) or drivers without network timeouts are left as they are.

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * SQL of {@code delay_message}, in {@code MessageMapper.xml} beside this interface (MyBatis loads it by name when the
  * mapper is registered). One text for MySQL, MariaDB and H2 in MODE=MySQL. Lists passed here are already sorted,
- * free of duplicates and no longer than {@link StoreProperties#batchSize()}: the store chunks them.
+ * free of duplicates and no longer than {@link MysqlStoreProperties#batchSize()}: the store chunks them.
  */
 interface MessageMapper {
 

@@ -54,7 +54,7 @@ final class MybatisMessageStore implements MessageStore {
     private final int batchSize;
 
     MybatisMessageStore(MessageMapper mapper, SqlSessionTemplate batchSession, TransactionTemplate tx,
-                        StoreProperties properties) {
+                        MysqlStoreProperties properties) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.batchSession = Objects.requireNonNull(batchSession, "batchSession");
         this.batchMapper = batchSession.getMapper(MessageMapper.class);
@@ -402,7 +402,7 @@ final class MybatisMessageStore implements MessageStore {
 
     /**
      * A single-statement call run in a store transaction all the same, for its bound: a client's read or cancel, and
-     * the preloader's scan, on a connection whose network went silent fail after {@code delay.store.transaction-timeout}
+     * the preloader's scan, on a connection whose network went silent fail after {@code delay.store.mysql.transaction-timeout}
      * (see {@link BoundedTransactionManager}) instead of the URL's {@code socketTimeout}, which may be a minute or
      * none. The submit path reads idempotency keys this way, so a frozen database refuses a keyed submit as fast as an
      * unkeyed one. (Counts and the console's search stay outside: they may rightly take longer on a large table.)

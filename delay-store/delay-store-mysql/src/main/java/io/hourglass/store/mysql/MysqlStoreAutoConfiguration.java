@@ -36,12 +36,12 @@ import javax.sql.DataSource;
         MybatisAutoConfiguration.class})
 @ConditionalOnClass({SqlSessionFactory.class, SqlSessionTemplate.class, JdbcTransactionManager.class})
 @ConditionalOnProperty(name = "delay.store.type", havingValue = "mysql", matchIfMissing = true)
-@EnableConfigurationProperties(StoreProperties.class)
+@EnableConfigurationProperties(MysqlStoreProperties.class)
 public class MysqlStoreAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(MessageStore.class)
-    public MessageStore hourglassMessageStore(SqlSessionFactory sqlSessionFactory, StoreProperties properties) {
+    public MessageStore hourglassMessageStore(SqlSessionFactory sqlSessionFactory, MysqlStoreProperties properties) {
         H2Durability.enforceSynchronousCommits(dataSourceOf(sqlSessionFactory));
         TransactionTemplate tx = boundedTransactions(sqlSessionFactory, properties);
         MessageMapper mapper = mapper(sqlSessionFactory, MessageMapper.class);
@@ -50,14 +50,14 @@ public class MysqlStoreAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(AppStore.class)
-    public AppStore hourglassAppStore(SqlSessionFactory sqlSessionFactory, StoreProperties properties) {
+    public AppStore hourglassAppStore(SqlSessionFactory sqlSessionFactory, MysqlStoreProperties properties) {
         return new MybatisAppStore(mapper(sqlSessionFactory, AppMapper.class),
                 boundedTransactions(sqlSessionFactory, properties));
     }
 
-    /** Store transactions of at most {@code delay.store.transaction-timeout}, network silence included. */
+    /** Store transactions of at most {@code delay.store.mysql.transaction-timeout}, network silence included. */
     private static TransactionTemplate boundedTransactions(SqlSessionFactory sqlSessionFactory,
-                                                           StoreProperties properties) {
+                                                           MysqlStoreProperties properties) {
         TransactionTemplate tx = new TransactionTemplate(new BoundedTransactionManager(dataSourceOf(sqlSessionFactory)));
         tx.setTimeout(Math.toIntExact(Math.max(1, properties.transactionTimeout().toSeconds())));
         tx.setName("hourglass-store");

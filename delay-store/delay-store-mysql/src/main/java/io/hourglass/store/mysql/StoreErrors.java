@@ -104,7 +104,7 @@ final class StoreErrors {
 
     /**
      * {@link #call}, in a store transaction for its bound: on a database whose network went silent the call fails
-     * after {@code delay.store.transaction-timeout} (+ 1 s), not the URL's {@code socketTimeout} (see
+     * after {@code delay.store.mysql.transaction-timeout} (+ 1 s), not the URL's {@code socketTimeout} (see
      * {@link BoundedTransactionManager}). Without a transaction template ({@code tx == null}) it is a plain call.
      */
     static <T> T bounded(org.springframework.transaction.support.TransactionTemplate tx, String action,

@@ -53,7 +53,7 @@ class H2ServerOutageTest {
         context = TestStoreApp.start("jdbc:h2:tcp://127.0.0.1:" + port + "/hourglass" + TestStoreApp.H2_SETTINGS,
                 "spring.datasource.hikari.connection-timeout=1000",
                 "spring.datasource.hikari.validation-timeout=500",
-                "delay.store.transaction-timeout=5s");
+                "delay.store.mysql.transaction-timeout=5s");
         MessageStore store = context.getBean(MessageStore.class);
         long now = 1_800_000_000_000L;
         MessageIds ids = new MessageIds();

@@ -135,7 +135,7 @@ class MariaDbMessageStoreTest extends SqlStoreContract {
 
     /**
      * A store call on a connection whose network went silent (a frozen database host, a partition) fails with
-     * StoreUnavailableException within {@code delay.store.transaction-timeout} (plus a grace), not after the URL's
+     * StoreUnavailableException within {@code delay.store.mysql.transaction-timeout} (plus a grace), not after the URL's
      * {@code socketTimeout}: the transaction timeout becomes the connection's network timeout for the length of the
      * transaction ({@link BoundedTransactionManager}), and the single-statement calls that clients wait on (get, the
      * idempotency lookup of a keyed submit, cancel, the app lookups of an authentication) and the preloader's scan
@@ -152,7 +152,7 @@ class MariaDbMessageStoreTest extends SqlStoreContract {
             String viaRelay = server.url().replace(hostPort.group(0), "//127.0.0.1:" + relay.port() + "/")
                     + "&socketTimeout=60000";
             try (ConfigurableApplicationContext frozen = server.startStoreAt(viaRelay,
-                    "delay.store.transaction-timeout=2s", "spring.datasource.hikari.maximum-pool-size=1")) {
+                    "delay.store.mysql.transaction-timeout=2s", "spring.datasource.hikari.maximum-pool-size=1")) {
                 io.hourglass.core.spi.MessageStore store = frozen.getBean(io.hourglass.core.spi.MessageStore.class);
                 DelayMessage kept = message(t0 + 500);
                 store.insert(List.of(kept));

@@ -48,7 +48,7 @@ class MysqlStoreAutoConfigurationTest {
                     .hasSingleBean(AdminStore.class);
             assertThat(context.getBean(MessageStore.class)).isInstanceOf(MybatisMessageStore.class);
             assertThat(context.getBean(AdminStore.class)).isInstanceOf(MybatisAdminStore.class);
-            assertThat(context.getBean(StoreProperties.class).type()).isEqualTo("mysql");
+            assertThat(context.getBean(MysqlStoreProperties.class)).isEqualTo(MysqlStoreProperties.defaults());
             MessageStore store = context.getBean(MessageStore.class);
             long now = 1_800_000_000_000L;
             DelayMessage m = DelayMessage.scheduled(new MessageIds().next(3, now), "app", "t", null, "p", null,
@@ -72,7 +72,7 @@ class MysqlStoreAutoConfigurationTest {
             assertThat(context).doesNotHaveBean(MessageStore.class)
                     .doesNotHaveBean(AppStore.class)
                     .doesNotHaveBean(AdminStore.class)
-                    .doesNotHaveBean(StoreProperties.class);
+                    .doesNotHaveBean(MysqlStoreProperties.class);
         });
     }
 
@@ -112,23 +112,23 @@ class MysqlStoreAutoConfigurationTest {
 
     @Test
     void aBadSettingStopsTheStartAndNamesTheKey() {
-        runner.withPropertyValues("delay.store.batch-size=0").run(context -> {
+        runner.withPropertyValues("delay.store.mysql.batch-size=0").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("batchSize");
             assertThat(context.getStartupFailure()).hasMessageContaining("delay.store");
         });
-        runner.withPropertyValues("delay.store.transaction-timeout=10ms").run(context -> {
+        runner.withPropertyValues("delay.store.mysql.transaction-timeout=10ms").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause()
-                    .hasMessageContaining("delay.store.transaction-timeout");
+                    .hasMessageContaining("delay.store.mysql.transaction-timeout");
         });
     }
 
     @Test
     void settingsAreBound() {
-        runner.withPropertyValues("delay.store.batch-size=100",
-                "delay.store.transaction-timeout=5s").run(context -> {
-                    StoreProperties p = context.getBean(StoreProperties.class);
+        runner.withPropertyValues("delay.store.mysql.batch-size=100",
+                "delay.store.mysql.transaction-timeout=5s").run(context -> {
+                    MysqlStoreProperties p = context.getBean(MysqlStoreProperties.class);
                     assertThat(p.batchSize()).isEqualTo(100);
                     assertThat(p.transactionTimeout()).hasSeconds(5);
                 });

@@ -14,10 +14,12 @@ import java.text.ParseException;
 import java.time.Duration;
 
 /**
- * The archive job ({@code delay.store.archive-*}, {@code delay.store.retention}): deletes finished messages
- * (DELIVERED, CANCELLED, DEAD) once they are older than the retention. The other {@code delay.store.*} keys belong
- * to the store module.
+ * The store of the server ({@code delay.store.*}): which one, and the archive job that deletes finished messages
+ * (DELIVERED, CANCELLED, DEAD) once they are older than the retention. Each store's own settings are under its name
+ * and bound by its module: {@code delay.store.mysql.*}, {@code delay.store.cassandra.*}.
  *
+ * @param type               {@code mysql} (MySQL 8, MariaDB 10.11, or H2 in MySQL mode, as
+ *                           {@code spring.datasource.url} says) or {@code cassandra}
  * @param retention          a finished message is deleted once its last change is this old. Deleting it frees its
  *                           idempotency key, so this is also how long a client may safely retry a submit
  * @param archiveScheduler   Quartz cron expression (seconds first, UTC) of the archive runs; every 3 hours by default
@@ -26,15 +28,19 @@ import java.time.Duration;
  */
 @Validated
 @ConfigurationProperties("delay.store")
-public record ArchiveProperties(
+public record StoreProperties(
+        @NotNull @DefaultValue("mysql") Type type,
         @NotNull @DefaultValue("7d") @DurationMin(minutes = 1) Duration retention,
         @NotBlank @DefaultValue("0 0 0/3 * * ?") String archiveScheduler,
         @DefaultValue("1000") @Min(1) @Max(10_000) int archiveBatchSize) {
 
+    /** The stores. */
+    public enum Type { MYSQL, CASSANDRA }
+
     /** Batches one run may delete before it leaves the rest to the next run. */
     static final int MAX_BATCHES_PER_RUN = 10_000;
 
-    public ArchiveProperties {
+    public StoreProperties {
         if (archiveScheduler != null && !archiveScheduler.isBlank()) {
             try {
                 CronExpression.validateExpression(archiveScheduler);
