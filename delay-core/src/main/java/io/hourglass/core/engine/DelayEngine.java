@@ -204,6 +204,9 @@ public final class DelayEngine implements AutoCloseable, Coordinator.SlotListene
             log.info("Assigned {} slots: {}", slots.size(), new java.util.TreeSet<>(slots));
         }
         loops.soon(PRELOADER, guarded("preload", preloader::runOnce));
+        long assignedAt = clock.now();
+        Set<Integer> assigned = Set.copyOf(slots);
+        loops.soon(SWEEPER, guarded("sweep", () -> sweeper.releaseInherited(assigned, assignedAt)));
     }
 
     @Override

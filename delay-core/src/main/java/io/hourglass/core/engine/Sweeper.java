@@ -7,6 +7,7 @@ import io.hourglass.core.spi.MessageStore;
 import io.hourglass.core.wheel.WheelTimer;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The safety net: a message missed by any race is still delivered, late rather than never.
@@ -15,6 +16,11 @@ import java.util.List;
  *   fired again; each may already have been emitted, so each counts as a possible duplicate.</li>
  *   <li>SCHEDULED messages overdue by more than {@code sweep-grace} are re-queued, but only while the firing
  *   backlog is empty: a backlog means they are still on their way.</li>
+ *   <li>When slots are assigned, the FIRING claims they hold from before the assignment belong to a previous owner
+ *   (another server whose lease expired, or this server's own previous incarnation after a restart): that owner is
+ *   fenced, since a slot is assigned only once its previous owner released it or lost its lease, so its claims are
+ *   released at once ({@link #releaseInherited}) rather than after {@code claim-timeout}. Each may have been emitted
+ *   already, and counts as a possible duplicate, as above.</li>
  * </ul>
  */
 final class Sweeper {
@@ -38,6 +44,26 @@ final class Sweeper {
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
+    }
+
+    /**
+     * Releases the claims that {@code slots} hold from before {@code assignedAt}, the moment they were assigned here,
+     * and queues their messages to fire now.
+     */
+    void releaseInherited(Set<Integer> slots, long assignedAt) {
+        for (int slot : slots) {
+            List<DueEntry> released;
+            do {
+                if (!coordinator.owns(slot)) {
+                    break; // revoked meanwhile: the next owner does it
+                }
+                released = store.releaseStuck(slot, assignedAt, clock.now(), LIMIT);
+                for (DueEntry e : released) {
+                    preloader.schedule(e.fireAt(), e.id());
+                }
+                metrics.duplicates.increment(released.size());
+            } while (released.size() == LIMIT);
+        }
     }
 
     void runOnce() {

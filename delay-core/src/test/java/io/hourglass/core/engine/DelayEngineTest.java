@@ -135,6 +135,32 @@ class DelayEngineTest {
     }
 
     @Test
+    void atLeastOnce_claimsOfADeadIncarnationAreFiredAgainAtStartNotAfterTheClaimTimeout() {
+        // the previous process claimed a due message, maybe emitted it, and was killed before recording the outcome
+        DelayMessage claimed = DelayMessage.scheduled(new io.hourglass.core.model.MessageIds().next(3, T0 - 2_000),
+                "app", "t", null, "p", null, T0 - 1_000, null, T0 - 2_000, null);
+        store.insert(List.of(claimed));
+        assertThat(store.claim(List.of(claimed.id()), T0 - 500, 42L)).hasSize(1);
+        assertThat(stateOf(claimed)).isEqualTo(MessageState.FIRING);
+
+        startStepped(); // claim-timeout is 60 s; the clock stays at T0, 0.5 s after the claim
+
+        assertThat(emitter.emittedIds()).containsExactly(claimed.id());
+        assertThat(stateOf(claimed)).isEqualTo(MessageState.DELIVERED);
+        assertThat(registry.counter("hourglass.messages.duplicates").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aClaimMadeAfterTheSlotsWereAssignedIsNotTakenForAnInheritedOne() {
+        startStepped();
+        DelayMessage m = submit(1_000);
+        clock.set(T0 + 1_000);
+        loops.runDue();
+        assertThat(emitter.emittedIds()).containsExactly(m.id());
+        assertThat(registry.counter("hourglass.messages.duplicates").count()).isZero();
+    }
+
+    @Test
     void cancelWins_againstAMessageAlreadyInTheWheel() {
         startStepped();
         DelayMessage m = submit(1_000);
