@@ -17,15 +17,20 @@ import java.util.Set;
  *   <li>SCHEDULED messages overdue by more than {@code sweep-grace} are re-queued, but only while the firing
  *   backlog is empty: a backlog means they are still on their way.</li>
  *   <li>When slots are assigned, the FIRING claims they hold from before the assignment belong to a previous owner
- *   (another server whose lease expired, or this server's own previous incarnation after a restart): that owner is
- *   fenced, since a slot is assigned only once its previous owner released it or lost its lease, so its claims are
- *   released at once ({@link #releaseInherited}) rather than after {@code claim-timeout}. Each may have been emitted
- *   already, and counts as a possible duplicate, as above.</li>
+ *   (another server whose lease expired, or this server's own previous incarnation after a restart). A slot is
+ *   assigned only once its previous owner released it or lost its lease, so that owner claims nothing more; only a
+ *   batch it claimed just before a graceful handover may still be recording its outcome, for milliseconds. Claims
+ *   older than {@link #HANDOVER_GRACE_MILLIS} at the assignment are therefore released at once
+ *   ({@link #releaseInherited}) rather than after {@code claim-timeout}: a dead owner's claims are at least a lease
+ *   (or a process start) old by then. Each may have been emitted already, and counts as a possible duplicate, as
+ *   above; younger ones are left to {@code claim-timeout}.</li>
  * </ul>
  */
 final class Sweeper {
 
     private static final int LIMIT = 1000;
+    /** A claim this much older than its slot's assignment is taken for a fenced owner's, not an in-flight batch. */
+    static final long HANDOVER_GRACE_MILLIS = 1_000;
 
     private final MessageStore store;
     private final WheelTimer timer;
@@ -47,8 +52,8 @@ final class Sweeper {
     }
 
     /**
-     * Releases the claims that {@code slots} hold from before {@code assignedAt}, the moment they were assigned here,
-     * and queues their messages to fire now.
+     * Releases the claims that {@code slots} hold from more than {@link #HANDOVER_GRACE_MILLIS} before
+     * {@code assignedAt}, the moment they were assigned here, and queues their messages to fire now.
      */
     void releaseInherited(Set<Integer> slots, long assignedAt) {
         for (int slot : slots) {
@@ -57,7 +62,7 @@ final class Sweeper {
                 if (!coordinator.owns(slot)) {
                     break; // revoked meanwhile: the next owner does it
                 }
-                released = store.releaseStuck(slot, assignedAt, clock.now(), LIMIT);
+                released = store.releaseStuck(slot, assignedAt - HANDOVER_GRACE_MILLIS, clock.now(), LIMIT);
                 for (DueEntry e : released) {
                     preloader.schedule(e.fireAt(), e.id());
                 }

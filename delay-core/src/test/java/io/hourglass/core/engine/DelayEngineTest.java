@@ -137,17 +137,25 @@ class DelayEngineTest {
     @Test
     void atLeastOnce_claimsOfADeadIncarnationAreFiredAgainAtStartNotAfterTheClaimTimeout() {
         // the previous process claimed a due message, maybe emitted it, and was killed before recording the outcome
-        DelayMessage claimed = DelayMessage.scheduled(new io.hourglass.core.model.MessageIds().next(3, T0 - 2_000),
-                "app", "t", null, "p", null, T0 - 1_000, null, T0 - 2_000, null);
-        store.insert(List.of(claimed));
-        assertThat(store.claim(List.of(claimed.id()), T0 - 500, 42L)).hasSize(1);
-        assertThat(stateOf(claimed)).isEqualTo(MessageState.FIRING);
+        DelayMessage claimed = claimedBeforeStart(T0 - 1_500);
+        // and one claimed 200 ms before: a batch a previous owner may still be recording (a graceful handover)
+        DelayMessage inFlight = claimedBeforeStart(T0 - 200);
 
-        startStepped(); // claim-timeout is 60 s; the clock stays at T0, 0.5 s after the claim
+        startStepped(); // claim-timeout is 60 s; the clock stays at T0
 
         assertThat(emitter.emittedIds()).containsExactly(claimed.id());
         assertThat(stateOf(claimed)).isEqualTo(MessageState.DELIVERED);
+        assertThat(stateOf(inFlight)).as("left to claim-timeout").isEqualTo(MessageState.FIRING);
         assertThat(registry.counter("hourglass.messages.duplicates").count()).isEqualTo(1);
+    }
+
+    private DelayMessage claimedBeforeStart(long claimedAt) {
+        DelayMessage m = DelayMessage.scheduled(new io.hourglass.core.model.MessageIds().next(3, claimedAt - 1_000),
+                "app", "t", null, "p", null, claimedAt - 500, null, claimedAt - 1_000, null);
+        store.insert(List.of(m));
+        assertThat(store.claim(List.of(m.id()), claimedAt, 42L)).hasSize(1);
+        assertThat(stateOf(m)).isEqualTo(MessageState.FIRING);
+        return m;
     }
 
     @Test
