@@ -52,7 +52,7 @@ import java.util.Map;
  * @param compression              {@code compression.type}: {@code none}, {@code gzip}, {@code snappy},
  *                                 {@code lz4} or {@code zstd}. {@code gzip} by default because every mainstream
  *                                 client decodes it without a plugin (kafkajs decodes no other codec by itself;
- *                                 kafka-python needs extra packages for the others); {@code lz4} costs about 4 µs
+ *                                 kafka-python needs extra packages for the others); {@code lz4} costs 3-4 µs
  *                                 less CPU per record but crashes such consumers. {@code lz4} falls back to
  *                                 {@code none} when the lz4 library is absent
  * @param closeTimeout             how long closing the emitter waits for records in flight at shutdown
