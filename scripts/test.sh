@@ -10,12 +10,16 @@
 # exit, also when the run fails. Debian's chromium and chromium-driver are installed for the console's browser
 # tests (HOURGLASS_CHROME, HOURGLASS_CHROMEDRIVER).
 # HOURGLASS_SKIP_SERVICES=1 skips all of that; the tests that need a server are then skipped.
+# Always installed: Node.js and the npm packages of delay-bootstrap/src/test/node (scripts/lib/node.sh), for the
+# tests that read the server with clients in another language.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prereqs.sh
 source scripts/lib/services.sh
 source scripts/lib/monitoring.sh
+source scripts/lib/node.sh
 ensure_jdk
+ensure_node_clients
 ensure_promtool
 check_monitoring
 

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Entry point of {@code delay-bench.jar}: {@code load ...} (load generator against a running server),
- * {@code jmh ...} (timing wheel micro benchmarks) or {@code heap ...} (heap per in-window message).
+ * {@code jmh ...} (timing wheel micro benchmarks), {@code heap ...} (heap per in-window message) or
+ * {@code codecs ...} (Kafka compression codecs per record).
  */
 public final class BenchMain {
 
@@ -14,6 +15,7 @@ public final class BenchMain {
               load --scenario accept|burst|steady ...   drive a running server on this machine (load --help)
               jmh [JMH options]                         TimingWheel micro benchmarks (jmh -h)
               heap [--entries N] ...                    heap bytes per in-window message (heap --help)
+              codecs [--records-per-batch N] ...        CPU and bytes per record of each Kafka codec (codecs --help)
 
             Every command prints a Markdown table and writes it under docs/benchmarks/ (or --out-dir).
             """;
@@ -31,6 +33,7 @@ public final class BenchMain {
             case "load" -> System.exit(LoadGenerator.run(rest));
             case "jmh" -> TimingWheelBenchmark.main(rest);
             case "heap" -> System.exit(HeapPerMessage.run(rest));
+            case "codecs" -> System.exit(KafkaCodecs.run(rest));
             default -> {
                 System.err.println("unknown command '" + args[0] + "'\n");
                 System.err.print(USAGE);

@@ -6,7 +6,6 @@ import org.apache.dubbo.common.extension.Activate;
 import org.apache.dubbo.common.logger.Level;
 import org.apache.dubbo.remoting.http12.ExceptionHandler;
 import org.apache.dubbo.remoting.http12.HttpHeaders;
-import org.apache.dubbo.rpc.TriRpcStatus;
 import org.apache.dubbo.rpc.model.MethodDescriptor;
 import org.apache.dubbo.remoting.http12.RequestMetadata;
 
@@ -14,10 +13,11 @@ import java.util.Base64;
 
 /**
  * Writes the trailers of a call that failed with a {@link ProblemStatusException}: {@code grpc-status} (the code),
- * {@code grpc-message} (the detail, percent-encoded as gRPC requires) and {@code hourglass-problem-bin} (the
- * serialized {@link io.hourglass.client.api.rpc.Problem}, base64 as gRPC binary metadata is). A Dubbo extension
- * (see {@code META-INF/dubbo/org.apache.dubbo.remoting.http12.ExceptionHandler}), active for every Triple server
- * of the JVM; it only handles our own exception type, so other Dubbo services are unaffected.
+ * {@code grpc-message} (the detail, percent-encoded as the gRPC spec asks and no more: {@link GrpcMessage}) and
+ * {@code hourglass-problem-bin} (the serialized {@link io.hourglass.client.api.rpc.Problem}, base64 as gRPC binary
+ * metadata is). A Dubbo extension (see {@code META-INF/dubbo/org.apache.dubbo.remoting.http12.ExceptionHandler}),
+ * active for every Triple server of the JVM; it only handles our own exception type, so other Dubbo services are
+ * unaffected.
  */
 @Activate
 public final class ProblemTrailerHandler implements ExceptionHandler<ProblemStatusException, Object> {
@@ -32,7 +32,7 @@ public final class ProblemTrailerHandler implements ExceptionHandler<ProblemStat
     public boolean resolveGrpcStatus(ProblemStatusException e, HttpHeaders headers, RequestMetadata metadata,
                                      MethodDescriptor descriptor) {
         headers.set("grpc-status", String.valueOf(e.code().grpcCode()));
-        headers.set("grpc-message", TriRpcStatus.encodeMessage(e.problem().getDetail()));
+        headers.set("grpc-message", GrpcMessage.encode(e.problem().getDetail()));
         headers.set(RpcConventions.PROBLEM_TRAILER, Base64.getEncoder().encodeToString(e.problem().toByteArray()));
         return true;
     }

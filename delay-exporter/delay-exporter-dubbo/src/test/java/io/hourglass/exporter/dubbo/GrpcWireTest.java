@@ -101,6 +101,7 @@ class GrpcWireTest {
         assertThat(problem.getStatus()).isEqualTo(400);
         assertThat(problem.getInstance()).isEqualTo("/hourglass.delay.v1.MessageService/SubmitMessage");
         assertThat(problem.getErrorsList()).anyMatch(f -> f.getField().equals("delayMs"));
+        assertThat(e.getStatus().getDescription()).isEqualTo(problem.getDetail());
     }
 
     @Test

@@ -50,8 +50,11 @@ import java.util.Map;
  *                                 that much latency for far fewer, larger requests
  * @param batchSize                upper size of one per-partition batch ({@code batch.size})
  * @param compression              {@code compression.type}: {@code none}, {@code gzip}, {@code snappy},
- *                                 {@code lz4} or {@code zstd}; {@code lz4} falls back to {@code none} when the lz4
- *                                 library is absent
+ *                                 {@code lz4} or {@code zstd}. {@code gzip} by default because every mainstream
+ *                                 client decodes it without a plugin (kafkajs decodes no other codec by itself;
+ *                                 kafka-python needs extra packages for the others); {@code lz4} costs 3-4 µs
+ *                                 less CPU per record but crashes such consumers. {@code lz4} falls back to
+ *                                 {@code none} when the lz4 library is absent
  * @param closeTimeout             how long closing the emitter waits for records in flight at shutdown
  */
 @ConfigurationProperties(KafkaMessageProperties.PREFIX)
@@ -69,7 +72,7 @@ public record KafkaMessageProperties(
         @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration requestTimeout,
         @DefaultValue("5ms") @NotNull @DurationMin(millis = 0) Duration linger,
         @DefaultValue("256KB") @NotNull DataSize batchSize,
-        @DefaultValue("lz4") @NotNull @Pattern(regexp = "none|gzip|snappy|lz4|zstd") String compression,
+        @DefaultValue("gzip") @NotNull @Pattern(regexp = "none|gzip|snappy|lz4|zstd") String compression,
         @DefaultValue("10s") @NotNull @DurationMin(millis = 0) Duration closeTimeout) {
 
     public static final String PREFIX = "delay.message.kafka";

@@ -86,7 +86,7 @@ class KafkaEmitterAutoConfigurationTest {
                             .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 3)
                             .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024)
                             .containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000)
-                            .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+                            .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip")
                             .containsEntry(ProducerConfig.CLIENT_ID_CONFIG, "hourglass-emitter")
                             .containsEntry("foo.bar", "kept")
                             .doesNotContainKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);

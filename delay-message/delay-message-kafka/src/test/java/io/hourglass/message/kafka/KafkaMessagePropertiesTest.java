@@ -29,7 +29,7 @@ class KafkaMessagePropertiesTest {
         assertThat(properties.deliveryTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(properties.linger()).isEqualTo(Duration.ofMillis(5));
         assertThat(properties.batchSize()).isEqualTo(DataSize.ofKilobytes(256));
-        assertThat(properties.compression()).isEqualTo("lz4");
+        assertThat(properties.compression()).isEqualTo("gzip");
     }
 
     @Test
