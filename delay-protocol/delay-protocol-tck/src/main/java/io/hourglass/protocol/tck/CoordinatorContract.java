@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
  * The contract every cluster coordinator passes, run against the real coordination service ({@code EtcdCoordinatorTest},
  * {@code ZkCoordinatorTest}): {@link ClusterCoordinator} over the module's {@link ClusterBackend}. Each test has a
  * namespace of its own on the shared server; failures of one server are made with a {@link TcpProxy} between it and the
- * service, failures of the service with {@code scripts/lib/services.sh}.
+ * service, failures of the service by the module's {@link #stopService()} / {@link #startService()}.
  *
  * <p>Small TTL ({@value #TTL_SECONDS} s) and rebalance delay so that the suite is quick; waits are Awaitility
  * conditions, never a fixed sleep, and every test has a timeout. Figures (how long a crashed server's slots stayed
@@ -64,8 +64,11 @@ public abstract class CoordinatorContract {
     /** Host:port of the real service. */
     protected abstract String serviceHostPort();
 
-    /** The services.sh name of the service ({@code etcd}, {@code zookeeper}): stop_/start_ functions. */
-    protected abstract String serviceName();
+    /** Takes the whole coordination service down (a clean stop of the real server: scripts/lib/services.sh). */
+    protected abstract void stopService() throws Exception;
+
+    /** Brings the service back after {@link #stopService()}, on the same data and port. */
+    protected abstract void startService() throws Exception;
 
     /** A backend for one server, connecting to {@code hostPort} (the service or a proxy), inside {@code namespace}. */
     protected abstract ClusterBackend newBackend(String namespace, ClusterSettings settings, String hostPort);
@@ -278,10 +281,10 @@ public abstract class CoordinatorContract {
         await().atMost(LONG).until(() -> evenSplit(a, b));
 
         try {
-            ServiceScripts.run("stop_" + serviceName(), 120);
+            stopService();
             await().atMost(LONG).until(() -> a.owned().isEmpty() && b.owned().isEmpty());
         } finally {
-            ServiceScripts.run("start_" + serviceName(), 120);
+            startService();
         }
 
         await().atMost(LONG).until(() -> evenSplit(a, b));
@@ -463,13 +466,13 @@ public abstract class CoordinatorContract {
 
         long fenced;
         try {
-            ServiceScripts.run("stop_" + serviceName(), 120);
+            stopService();
             await().atMost(LONG).until(() -> a.owned().isEmpty() && b.owned().isEmpty());
             fenced = System.nanoTime();
             a.bus().publish("app-during-outage"); // cannot be written now: retried until it can
             assertThat(a.changes().keysSince(fenced)).contains("app-during-outage");
         } finally {
-            ServiceScripts.run("start_" + serviceName(), 120);
+            startService();
         }
 
         await().atMost(LONG).until(() -> a.changes().keysSince(fenced).contains(AppChangeBus.ALL)
