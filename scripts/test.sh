@@ -9,7 +9,8 @@
 # HOURGLASS_CASSANDRA_CONTACT tell the tests where) and stopped at
 # exit, also when the run fails. Debian's chromium and chromium-driver are installed for the console's browser
 # tests (HOURGLASS_CHROME, HOURGLASS_CHROMEDRIVER).
-# HOURGLASS_SKIP_SERVICES=1 skips all of that; the tests that need a server are then skipped.
+# HOURGLASS_SKIP_SERVICES=1 skips all of that; the tests that need a server are then skipped (without it, such a test
+# fails when its server is missing: docs/architecture.md, Testing).
 # Always installed: Node.js and the npm packages of delay-bootstrap/src/test/node (scripts/lib/node.sh), for the
 # tests that read the server with clients in another language.
 set -euo pipefail

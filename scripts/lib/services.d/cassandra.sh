@@ -1,6 +1,6 @@
 # Apache Cassandra 5.0 for tests and the server's `cassandra` profile: the `cassandra-all` jar resolved from Maven
-# Central and run as a JVM of its own (no Debian package, no Docker). Sourced by scripts/lib/services.sh, whose helpers
-# it uses (_hg_services_base, _hg_port_open, _hg_log).
+# Central and run as a JVM of its own (no Debian package, no Docker). Sourced by scripts/lib/services.sh, whose routine
+# runs it; this file says what is Cassandra's own.
 #
 #   bash scripts/lib/services.sh ensure_cassandra_installed|start_cassandra|stop_cassandra [--kill]|
 #                                restart_cassandra [--kill]|cassandra_running|cassandra_env
@@ -13,12 +13,14 @@
 #
 # After start_cassandra (exported; `cassandra_env` prints them as export lines):
 #   HOURGLASS_CASSANDRA_CONTACT=127.0.0.1:<native port>   HG_CASSANDRA_PORT=<native port>   HG_SERVICES_DIR=<dir>
-# Ports: native ${HG_CASSANDRA_PORT:-9042} and storage ${HG_CASSANDRA_STORAGE_PORT:-7000}, or the next free ones
-# when something that is not ours listens there. JMX is not opened. Local datacenter: datacenter1 (SimpleSnitch).
+# Ports: native ${HG_CASSANDRA_PORT:-9042} and storage ${HG_CASSANDRA_STORAGE_PORT:-7000} (each the one of our
+# previous start, or the next free one when something that is not ours listens there). JMX is not opened. Local datacenter: datacenter1 (SimpleSnitch).
 
-_HG_CASSANDRA_READY_TIMEOUT=${HG_CASSANDRA_READY_TIMEOUT:-180}  # s to wait for the native port after a start
-_HG_CASSANDRA_STOP_TIMEOUT=${HG_CASSANDRA_STOP_TIMEOUT:-60}     # s to wait for a clean shutdown before SIGKILL
+_HG_CASSANDRA_READY_TIMEOUT=180
+_HG_CASSANDRA_STOP_TIMEOUT=60
 _HG_CASSANDRA_HEAP=${HG_CASSANDRA_HEAP:-768m}
+_HG_CASSANDRA_VARS="HG_CASSANDRA_PORT HOURGLASS_CASSANDRA_CONTACT"
+_hg_service cassandra Cassandra CASSANDRA 9042 storage-port
 
 # The server version: <cassandra-server.version> of the parent pom (5.0.9 when it cannot be read).
 _hg_cassandra_version() {
@@ -28,38 +30,22 @@ _hg_cassandra_version() {
   echo "${v:-5.0.9}"
 }
 
-_hg_cassandra_dir() {
-  local base
-  base=$(_hg_services_base)
-  mkdir -p "$base"
-  echo "$(cd "$base" && pwd)/cassandra"
-}
-
-# The PID recorded by start_cassandra, if that process is alive and is the CassandraDaemon of our data dir.
-_hg_cassandra_pid() {
-  local dir pid cmdline
-  dir=$(_hg_cassandra_dir)
-  [ -s "$dir/cassandra.pid" ] || return 1
-  pid=$(cat "$dir/cassandra.pid")
-  [ -r "/proc/$pid/cmdline" ] || return 1
-  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
-  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-  case "$cmdline" in
-    *"-Dcassandra.storagedir=$dir/data "*org.apache.cassandra.service.CassandraDaemon*) echo "$pid" ;;
+_hg_cassandra_ours() {
+  case "$(_hg_cmdline "$1")" in
+    *"-Dcassandra.storagedir=$2/data "*org.apache.cassandra.service.CassandraDaemon*) ;;
     *) return 1 ;;
   esac
 }
 
-# Exit status 0 when our Cassandra runs.
-cassandra_running() {
-  _hg_cassandra_pid >/dev/null
+_hg_cassandra_other_port() {
+  echo "${HG_CASSANDRA_STORAGE_PORT:-7000}"
 }
 
 # Resolves the class path of org.apache.cassandra:cassandra-all:<version> once (Maven, online the first time) and
 # caches it in classpath-<version>.txt; later calls only check that the jars are still in the local repository.
 ensure_cassandra_installed() {
   local dir version cp_file jar
-  dir=$(_hg_cassandra_dir)
+  dir=$(_hg_svc_dir cassandra)
   version=$(_hg_cassandra_version)
   cp_file="$dir/classpath-$version.txt"
   if [ -s "$cp_file" ]; then
@@ -101,21 +87,6 @@ POM
   fi
   mv "$cp_file.tmp" "$cp_file"
   _hg_log "cassandra-all $version resolved ($(tr ':' '\n' <"$cp_file" | wc -l) jars)"
-}
-
-# A free port: $1 unless another process listens there (then the next free one above it); $2 non-empty: $1 or fail.
-_hg_cassandra_pick_port() {
-  local want=$1 keep=$2 port=$1
-  if _hg_port_open "$port"; then
-    [ -z "$keep" ] || { _hg_log "port $port is taken by another process; cannot restart Cassandra on it"; return 1; }
-    port=$((want + 1))
-    while _hg_port_open "$port"; do
-      port=$((port + 1))
-      [ "$port" -lt $((want + 200)) ] || { _hg_log "no free port in $want..$port"; return 1; }
-    done
-    _hg_log "port $want is taken by another process: Cassandra uses $port"
-  fi
-  echo "$port"
 }
 
 _hg_cassandra_write_conf() {
@@ -171,50 +142,18 @@ YAML
 XML
 }
 
-_hg_cassandra_export() {
-  local port=$1
-  export HG_SERVICES_DIR
-  HG_SERVICES_DIR=$(dirname "$(_hg_cassandra_dir)")
-  export HG_CASSANDRA_PORT=$port
-  export HOURGLASS_CASSANDRA_CONTACT="127.0.0.1:$port"
-}
-
-# Prints the variables of a running server as export lines: eval "$(bash scripts/lib/services.sh cassandra_env)".
-cassandra_env() {
-  local dir v
-  dir=$(_hg_cassandra_dir)
-  cassandra_running || { _hg_log "Cassandra is not running (start_cassandra)"; return 1; }
-  _hg_cassandra_export "$(cat "$dir/port")"
-  for v in HG_SERVICES_DIR HG_CASSANDRA_PORT HOURGLASS_CASSANDRA_CONTACT; do
-    printf 'export %s=%q\n' "$v" "${!v}"
-  done
-}
-
-# Starts Cassandra on 127.0.0.1 (see the top of this file) and waits until the native port accepts connections.
-start_cassandra() {
-  local dir log pid port storage_port version cp
-  dir=$(_hg_cassandra_dir)
-  log="$dir/cassandra.log"
-  if pid=$(_hg_cassandra_pid); then
-    port=$(cat "$dir/port")
-    _hg_cassandra_export "$port"
-    _hg_log "Cassandra already running (pid $pid) on 127.0.0.1:$port"
-    return 0
-  fi
+_hg_cassandra_prepare() {
   ensure_cassandra_installed || return 1
-  version=$(_hg_cassandra_version)
-  cp=$(cat "$dir/classpath-$version.txt")
+  _hg_cassandra_write_conf "$1" "$port" "$(cat "$1/storage-port")" || return 1
+  mkdir -p "$1/data"
+}
 
-  local keep=${_HG_CASSANDRA_KEEP_PORT:-}
-  port=$(_hg_cassandra_pick_port "${HG_CASSANDRA_PORT:-9042}" "$keep") || return 1
-  storage_port=$(_hg_cassandra_pick_port "${HG_CASSANDRA_STORAGE_PORT:-7000}" "$keep") || return 1
-  _hg_cassandra_write_conf "$dir" "$port" "$storage_port" || return 1
-  mkdir -p "$dir/data"
-
-  # As root Cassandra mlockall()s its heap (slow start, RSS = heap): drop CAP_IPC_LOCK for it.
-  local -a prefix=()
+_hg_cassandra_command() {
+  local dir=$1
+  cmd=()
+  # As root Cassandra mlockall()s its heap (slow start, RSS = heap): drop CAP_IPC_LOCK for it (setpriv execs java).
   if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
-    prefix=(setpriv --bounding-set=-ipc_lock --inh-caps=-ipc_lock)
+    cmd=(setpriv --bounding-set=-ipc_lock --inh-caps=-ipc_lock)
   fi
   # The JPMS list of Cassandra's own conf/jvm17-server.options.
   local -a jpms=(
@@ -247,74 +186,25 @@ start_cassandra() {
     --add-opens java.base/java.net=ALL-UNNAMED
   )
 
-  echo "--- $(date '+%F %T') start on port $port (storage $storage_port)" >>"$log"
-  # Foreground in the background of this shell: $! is the JVM (setpriv execs it). Output to the log only, so that a
-  # caller reading this script's output (a Java test) is not held by a pipe the server keeps open.
-  "${prefix[@]}" java -Xms256m -Xmx"$_HG_CASSANDRA_HEAP" -Xss256k -XX:+UseG1GC -XX:+HeapDumpOnOutOfMemoryError \
-    -XX:HeapDumpPath="$dir" "${jpms[@]}" \
-    -Djava.net.preferIPv4Stack=true -Djdk.attach.allowAttachSelf=true \
-    -Dcassandra.config="file://$dir/conf/cassandra.yaml" \
-    -Dlogback.configurationFile="$dir/conf/logback.xml" \
-    -Dcassandra.storagedir="$dir/data" \
-    -Dcassandra.logdir="$dir" \
-    -Dcassandra-foreground=yes \
-    -Dcassandra.skip_wait_for_gossip_to_settle=0 \
-    -cp "$cp" org.apache.cassandra.service.CassandraDaemon \
-    </dev/null >>"$log" 2>&1 &
-  pid=$!
-  echo "$pid" >"$dir/cassandra.pid"
-  echo "$port" >"$dir/port"
-  echo "$storage_port" >"$dir/storage-port"
-
-  local deadline=$((SECONDS + _HG_CASSANDRA_READY_TIMEOUT))
-  until _hg_port_open "$port"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      _hg_log "Cassandra exited during start; last lines of $log:"; tail -n 30 "$log" >&2
-      rm -f "$dir/cassandra.pid"; return 1
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      _hg_log "Cassandra did not listen on $port within ${_HG_CASSANDRA_READY_TIMEOUT}s; see $log"
-      stop_cassandra; return 1
-    fi
-    sleep 0.2
-  done
-  _hg_cassandra_export "$port"
-  _hg_log "Cassandra up (pid $pid) on 127.0.0.1:$port, data in $dir/data"
+  cmd+=(java -Xms256m -Xmx"$_HG_CASSANDRA_HEAP" -Xss256k -XX:+UseG1GC -XX:+HeapDumpOnOutOfMemoryError
+    -XX:HeapDumpPath="$dir" "${jpms[@]}"
+    -Djava.net.preferIPv4Stack=true -Djdk.attach.allowAttachSelf=true
+    -Dcassandra.config="file://$dir/conf/cassandra.yaml"
+    -Dlogback.configurationFile="$dir/conf/logback.xml"
+    -Dcassandra.storagedir="$dir/data"
+    -Dcassandra.logdir="$dir"
+    -Dcassandra-foreground=yes
+    -Dcassandra.skip_wait_for_gossip_to_settle=0
+    -cp "$(cat "$dir/classpath-$(_hg_cassandra_version).txt")" org.apache.cassandra.service.CassandraDaemon)
+  if [ "${cmd[0]}" = setpriv ]; then cmd[0]=$(command -v setpriv); fi
 }
 
-# Stops the Cassandra this script started (by its recorded PID) and waits until it has exited.
-# --kill: SIGKILL instead of a clean shutdown (a crash of the JVM: the commit log is replayed at the next start).
-stop_cassandra() {
-  local dir pid signal=TERM
-  [ "${1:-}" != --kill ] || signal=KILL
-  dir=$(_hg_cassandra_dir)
-  if ! pid=$(_hg_cassandra_pid); then
-    rm -f "$dir/cassandra.pid"
-    return 0
-  fi
-  kill -"$signal" "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + _HG_CASSANDRA_STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      _hg_log "Cassandra (pid $pid) did not stop within ${_HG_CASSANDRA_STOP_TIMEOUT}s: SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      deadline=$((SECONDS + 10))
-    fi
-    sleep 0.1
-  done
-  wait "$pid" 2>/dev/null || true
-  rm -f "$dir/cassandra.pid"
-  _hg_await_ports_released $(cat "$dir/port" "$dir/storage-port" 2>/dev/null)
-  _hg_log "Cassandra (pid $pid) stopped (SIG$signal)"
+# The native port accepts connections (checked by the routine): nothing more to wait for.
+_hg_cassandra_ready() {
+  :
 }
 
-# Stop and start on the same data and ports (the contract suite's backend restart); --kill: crash and start.
-restart_cassandra() {
-  local dir
-  dir=$(_hg_cassandra_dir)
-  [ -s "$dir/port" ] || { _hg_log "no Cassandra was started here ($dir)"; return 1; }
-  stop_cassandra "$@"
-  HG_CASSANDRA_PORT=$(cat "$dir/port") HG_CASSANDRA_STORAGE_PORT=$(cat "$dir/storage-port") \
-    _HG_CASSANDRA_KEEP_PORT=1 start_cassandra
-  _hg_cassandra_export "$(cat "$dir/port")"
+_hg_cassandra_export() {
+  _hg_svc_export_base cassandra
+  export HOURGLASS_CASSANDRA_CONTACT="127.0.0.1:$HG_CASSANDRA_PORT"
 }

@@ -1,5 +1,6 @@
 # A real Kafka broker as its own process (KRaft, broker + controller in one JVM), for end-to-end, cluster tests and
-# benchmarks of servers that run with an external Kafka (delay.message.kafka.embedded=false).
+# benchmarks of servers that run with an external Kafka (delay.message.kafka.embedded=false). Sourced by
+# scripts/lib/services.sh, whose routine runs it; this file says what is Kafka's own.
 #
 #   bash scripts/lib/services.sh start_kafka | stop_kafka [--kill] | restart_kafka [--kill] | kafka_running | kafka_env
 #
@@ -7,40 +8,23 @@
 # manages for our producer, so client and broker match), resolved once from Maven Central into a classpath file.
 # Data, config, log and PID under "$(_hg_services_base)/kafka". Exports (start_kafka; `kafka_env` prints them):
 #   HOURGLASS_KAFKA_BOOTSTRAP=127.0.0.1:<port>   HG_KAFKA_PORT=<port>   HG_KAFKA_CONTROLLER_PORT=<port>
-# Ports: ${HG_KAFKA_PORT:-19092} (clients) and the next free one for the controller, unless taken by another
-# process (then the next free ones). 19092 rather than 9092 so that a standalone server's embedded broker (9092) and
-# this one can run side by side.
+# Ports: ${HG_KAFKA_PORT:-19092} (clients) and the next free one for the controller. 19092 rather than 9092 so that a
+# standalone server's embedded broker (9092) and this one can run side by side.
 
 HG_KAFKA_VERSION=${HG_KAFKA_VERSION:-3.8.1}   # = kafka.version managed by the Spring Boot BOM (3.4.10)
-_HG_KAFKA_READY_TIMEOUT=${HG_KAFKA_READY_TIMEOUT:-90}
-_HG_KAFKA_STOP_TIMEOUT=${HG_KAFKA_STOP_TIMEOUT:-60}
+_HG_KAFKA_READY_TIMEOUT=90
+_HG_KAFKA_STOP_TIMEOUT=60
+_HG_KAFKA_VARS="HG_KAFKA_PORT HG_KAFKA_CONTROLLER_PORT HOURGLASS_KAFKA_BOOTSTRAP"
+_hg_service kafka Kafka KAFKA 19092 controller-port
 
-_hg_kafka_dir() {
-  local base
-  base=$(_hg_services_base)
-  mkdir -p "$base/kafka"
-  echo "$(cd "$base" && pwd)/kafka"
-}
-
-_hg_kafka_pid() {
-  local dir pid cmdline
-  dir=$(_hg_kafka_dir)
-  [ -s "$dir/kafka.pid" ] || return 1
-  pid=$(cat "$dir/kafka.pid")
-  [ -r "/proc/$pid/cmdline" ] || return 1
-  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
-  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-  case "$cmdline" in *kafka.Kafka*"$dir/server.properties"*) echo "$pid" ;; *) return 1 ;; esac
-}
-
-kafka_running() {
-  _hg_kafka_pid >/dev/null
+_hg_kafka_ours() {
+  case "$(_hg_cmdline "$1")" in *kafka.Kafka*"$2/server.properties"*) ;; *) return 1 ;; esac
 }
 
 # Resolves the broker's classpath with Maven (once per version; cached in the services dir).
 ensure_kafka_installed() {
   local dir cpfile
-  dir=$(_hg_kafka_dir)
+  dir=$(_hg_svc_dir kafka)
   cpfile="$dir/classpath-$HG_KAFKA_VERSION.txt"
   if [ -s "$cpfile" ] && [ -n "$(head -c1 "$cpfile")" ]; then
     local first
@@ -74,33 +58,6 @@ POM
     return 1
   fi
   mv "$cpfile.tmp" "$cpfile"
-}
-
-_hg_kafka_free_port() {
-  local port=$1 avoid=${2:-0}
-  while _hg_port_open "$port" || [ "$port" = "$avoid" ]; do
-    port=$((port + 1))
-    [ "$port" -lt $(($1 + 200)) ] || { _hg_log "no free port near $1"; return 1; }
-  done
-  echo "$port"
-}
-
-_hg_kafka_export() {
-  export HG_SERVICES_DIR
-  HG_SERVICES_DIR=$(dirname "$(_hg_kafka_dir)")
-  export HG_KAFKA_PORT=$1 HG_KAFKA_CONTROLLER_PORT=$2
-  export HOURGLASS_KAFKA_BOOTSTRAP="127.0.0.1:$1"
-}
-
-kafka_env() {
-  local dir
-  dir=$(_hg_kafka_dir)
-  kafka_running || { _hg_log "Kafka is not running (start_kafka)"; return 1; }
-  _hg_kafka_export "$(cat "$dir/port")" "$(cat "$dir/controller-port")"
-  local v
-  for v in HG_SERVICES_DIR HG_KAFKA_PORT HG_KAFKA_CONTROLLER_PORT HOURGLASS_KAFKA_BOOTSTRAP; do
-    printf 'export %s=%q\n' "$v" "${!v}"
-  done
 }
 
 _hg_kafka_write_config() {
@@ -143,33 +100,16 @@ log4j.logger.kafka.server.KafkaRaftServer=INFO
 L4J
 }
 
-start_kafka() {
-  local dir port cport pid cp log
-  dir=$(_hg_kafka_dir)
-  log="$dir/kafka.log"
-  if pid=$(_hg_kafka_pid); then
-    _hg_kafka_export "$(cat "$dir/port")" "$(cat "$dir/controller-port")"
-    _hg_log "Kafka already running (pid $pid) on $HOURGLASS_KAFKA_BOOTSTRAP"
-    return 0
-  fi
-  ensure_kafka_installed
+_hg_kafka_java() {
+  if [ -n "${JAVA_HOME:-}" ]; then echo "$JAVA_HOME/bin/java"; else echo java; fi
+}
+
+_hg_kafka_prepare() {
+  local dir=$1 cp java
+  ensure_kafka_installed || return 1
   cp=$(cat "$dir/classpath-$HG_KAFKA_VERSION.txt")
-
-  if [ -n "${_HG_KAFKA_KEEP_PORT:-}" ]; then
-    port=$(cat "$dir/port") cport=$(cat "$dir/controller-port")
-    if _hg_port_open "$port" || _hg_port_open "$cport"; then
-      _hg_log "port $port or $cport is taken by another process; cannot restart Kafka on them"; return 1
-    fi
-  else
-    port=$(_hg_kafka_free_port "${HG_KAFKA_PORT:-19092}") || return 1
-    cport=$(_hg_kafka_free_port "$((port + 1))" "$port") || return 1
-  fi
-  _hg_kafka_write_config "$dir" "$port" "$cport"
-  echo "$port" >"$dir/port"
-  echo "$cport" >"$dir/controller-port"
-
-  local java=java
-  [ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"
+  java=$(_hg_kafka_java)
+  _hg_kafka_write_config "$dir" "$port" "$(cat "$dir/controller-port")"
   if [ ! -s "$dir/data/meta.properties" ]; then
     # format the log dir once (KRaft); the cluster id stays with the data across restarts
     rm -rf "$dir/data"
@@ -179,60 +119,22 @@ start_kafka() {
       _hg_log "kafka-storage format failed:"; tail -n 20 "$dir/format.log" >&2; return 1
     fi
   fi
-  echo "--- $(date '+%F %T') start on 127.0.0.1:$port (controller $cport)" >>"$log"
-  local from
-  from=$(wc -l <"$log")
-  "$java" -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
-    -Dlog4j.configuration="file:$dir/log4j.properties" \
-    -cp "$cp" kafka.Kafka "$dir/server.properties" </dev/null >>"$log" 2>&1 &
-  pid=$!
-  echo "$pid" >"$dir/kafka.pid"
-
-  local deadline=$((SECONDS + _HG_KAFKA_READY_TIMEOUT))
-  # listening is not enough: wait for the broker to register with the controller ("started" in its log)
-  until _hg_port_open "$port" && tail -n +"$((from + 1))" "$log" | grep -q "Kafka Server started"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      _hg_log "Kafka exited during start; last lines of $log:"; tail -n 30 "$log" >&2
-      rm -f "$dir/kafka.pid"; return 1
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      _hg_log "Kafka did not start within ${_HG_KAFKA_READY_TIMEOUT}s; see $log"
-      stop_kafka --kill; return 1
-    fi
-    sleep 0.2
-  done
-  _hg_kafka_export "$port" "$cport"
-  _hg_log "Kafka up (pid $pid) on $HOURGLASS_KAFKA_BOOTSTRAP, data in $dir/data"
 }
 
-stop_kafka() {
-  local dir pid signal=TERM
-  [ "${1:-}" != --kill ] || signal=KILL
-  dir=$(_hg_kafka_dir)
-  if ! pid=$(_hg_kafka_pid); then
-    rm -f "$dir/kafka.pid"
-    return 0
-  fi
-  kill -"$signal" "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + _HG_KAFKA_STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      _hg_log "Kafka (pid $pid) did not stop within ${_HG_KAFKA_STOP_TIMEOUT}s: SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      deadline=$((SECONDS + 10))
-    fi
-    sleep 0.1
-  done
-  wait "$pid" 2>/dev/null || true
-  rm -f "$dir/kafka.pid"
-  _hg_await_ports_released $(cat "$dir/port" "$dir/controller-port" 2>/dev/null)
-  _hg_log "Kafka (pid $pid) stopped (SIG$signal)"
+_hg_kafka_command() {
+  cmd=("$(_hg_kafka_java)" -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
+    -Dlog4j.configuration="file:$1/log4j.properties"
+    -cp "$(cat "$1/classpath-$HG_KAFKA_VERSION.txt")" kafka.Kafka "$1/server.properties")
 }
 
-restart_kafka() {
-  local dir
-  dir=$(_hg_kafka_dir)
-  [ -s "$dir/port" ] || { _hg_log "no Kafka was started here ($dir)"; return 1; }
-  stop_kafka "$@"
-  _HG_KAFKA_KEEP_PORT=1 start_kafka
+# Listening is not enough: the broker has registered with the controller ("started" in what this start logged).
+_hg_kafka_ready() {
+  tail -n +"$((_HG_LOG_FROM + 1))" "$1/kafka.log" | grep -q "Kafka Server started"
+}
+
+_hg_kafka_export() {
+  _hg_svc_export_base kafka
+  export HG_KAFKA_CONTROLLER_PORT
+  HG_KAFKA_CONTROLLER_PORT=$(cat "$1/controller-port")
+  export HOURGLASS_KAFKA_BOOTSTRAP="127.0.0.1:$HG_KAFKA_PORT"
 }

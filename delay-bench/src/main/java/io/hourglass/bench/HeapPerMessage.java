@@ -150,7 +150,7 @@ final class HeapPerMessage {
                 wheel.schedule(fireAts[i], ids[i]);
             }
         } else {
-            timer = new WheelTimer(fixedClock(), "bench-heap-timer"); // not started: nothing fires while measured
+            timer = new WheelTimer(fixedClock()); // no driver: nothing fires while measured
             for (int i = 0; i < n; i++) {
                 timer.schedule(fireAts[i], ids[i]);
             }

@@ -5,9 +5,10 @@ import io.hourglass.core.spi.ClusterJobLock;
 import io.hourglass.core.spi.SubmitRateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.hourglass.testsupport.RequiresService;
+import io.hourglass.testsupport.TestService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.redisson.api.RedissonClient;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -70,8 +71,7 @@ class HourglassRedisAutoConfigurationTest {
     }
 
     @Test
-    @EnabledIfEnvironmentVariable(named = RedisTestServer.ADDRESS_ENV, matches = ".+",
-            disabledReason = RedisTestServer.NOT_SET)
+    @RequiresService(TestService.REDIS)
     void enabledGivesTheThreePortsOnOneClient() {
         runner.withPropertyValues("delay.redis.enabled=true", "delay.redis.address=" + RedisTestServer.address())
                 .run(context -> {
@@ -102,8 +102,7 @@ class HourglassRedisAutoConfigurationTest {
     }
 
     @Test
-    @EnabledIfEnvironmentVariable(named = RedisTestServer.ADDRESS_ENV, matches = ".+",
-            disabledReason = RedisTestServer.NOT_SET)
+    @RequiresService(TestService.REDIS)
     void theApplicationsOwnPortsWin() {
         runner.withUserConfiguration(UserPorts.class)
                 .withPropertyValues("delay.redis.enabled=true", "delay.redis.address=" + RedisTestServer.address())
@@ -116,8 +115,7 @@ class HourglassRedisAutoConfigurationTest {
     }
 
     @Test
-    @EnabledIfEnvironmentVariable(named = RedisTestServer.ADDRESS_ENV, matches = ".+",
-            disabledReason = RedisTestServer.NOT_SET)
+    @RequiresService(TestService.REDIS)
     void theApplicationsOwnClientIsUsed() {
         RedissonClient mine = RedisTestServer.client();
         try {

@@ -2,11 +2,12 @@ package io.hourglass.redis;
 
 import io.hourglass.core.spi.AppChangeBus;
 import io.hourglass.protocol.tck.TcpProxy;
+import io.hourglass.testsupport.RequiresService;
+import io.hourglass.testsupport.TestService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.redisson.api.RedissonClient;
 
 import java.time.Duration;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** App changes over the real Redis: every server hears them, and one that reconnects is told to drop everything. */
-@EnabledIfEnvironmentVariable(named = RedisTestServer.ADDRESS_ENV, matches = ".+", disabledReason = RedisTestServer.NOT_SET)
+@RequiresService(TestService.REDIS)
 @Timeout(60)
 class RedisAppChangeBusTest {
 

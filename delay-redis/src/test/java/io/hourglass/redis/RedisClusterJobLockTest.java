@@ -1,11 +1,12 @@
 package io.hourglass.redis;
 
 import io.hourglass.core.spi.ClusterJobLock;
+import io.hourglass.testsupport.RequiresService;
+import io.hourglass.testsupport.TestService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.redisson.api.RedissonClient;
 
 import java.time.Duration;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The job lock on the real Redis: one holder at a time across servers and threads; released on close or death. */
-@EnabledIfEnvironmentVariable(named = RedisTestServer.ADDRESS_ENV, matches = ".+", disabledReason = RedisTestServer.NOT_SET)
+@RequiresService(TestService.REDIS)
 @Timeout(60)
 class RedisClusterJobLockTest {
 

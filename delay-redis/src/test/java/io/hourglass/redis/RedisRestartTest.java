@@ -5,12 +5,12 @@ import io.hourglass.core.engine.LocalSubmitRateLimiter;
 import io.hourglass.core.spi.AppChangeBus;
 import io.hourglass.core.spi.ClusterJobLock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.hourglass.testsupport.RequiresService;
+import io.hourglass.testsupport.TestService;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.redisson.api.RedissonClient;
 
 import java.time.Duration;
@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * they reconnect by themselves, the bus tells its listeners to drop every app, and the three ports work again.
  * Skipped when the server was not started by the services script (it cannot be restarted from here then).
  */
-@EnabledIfEnvironmentVariable(named = RedisTestServer.ADDRESS_ENV, matches = ".+", disabledReason = RedisTestServer.NOT_SET)
+@RequiresService(TestService.REDIS)
 @Timeout(120)
 class RedisRestartTest {
 
@@ -34,8 +34,7 @@ class RedisRestartTest {
 
     @BeforeEach
     void connect() {
-        Assumptions.assumeTrue(RedisTestServer.managedByServicesScript(),
-                "Redis at " + RedisTestServer.address() + " was not started by scripts/lib/services.sh: not restarted");
+        TestService.REDIS.assumeManagedHere();
         server = RedisTestServer.client();
     }
 
@@ -61,7 +60,7 @@ class RedisRestartTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains(AppChangeBus.ALL));
         heard.clear();
 
-        RedisTestServer.restart();
+        TestService.REDIS.restart(false);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> heard.contains(AppChangeBus.ALL));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {

@@ -4,11 +4,12 @@ import io.hourglass.core.clock.DelayClock;
 import io.hourglass.core.engine.LocalSubmitRateLimiter;
 import io.hourglass.protocol.tck.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.hourglass.testsupport.RequiresService;
+import io.hourglass.testsupport.TestService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.redisson.api.RedissonClient;
 
 import java.time.Duration;
@@ -27,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * The submit-rate quota on the real Redis: shared by the servers of a cluster (here two Redisson clients in one JVM,
  * each with its own limiter), changed by a new rate, and answered per server while Redis fails.
  */
-@EnabledIfEnvironmentVariable(named = RedisTestServer.ADDRESS_ENV, matches = ".+", disabledReason = RedisTestServer.NOT_SET)
+@RequiresService(TestService.REDIS)
 @Timeout(60)
 class RedisSubmitRateLimiterTest {
 

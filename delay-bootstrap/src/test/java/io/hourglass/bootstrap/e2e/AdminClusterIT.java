@@ -1,5 +1,6 @@
 package io.hourglass.bootstrap.e2e;
 
+import io.hourglass.testsupport.TestService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,11 +74,11 @@ class AdminClusterIT {
                 "--management.server.port=" + ServerProcess.freePort(),
                 "--delay.protocol.internal-port=" + internalPort,
                 "--spring.profiles.active=mysql,redis",
-                "--spring.kafka.bootstrap-servers=" + ServerProcess.requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka"),
-                "--delay.redis.address=" + ServerProcess.requiredEnv("HOURGLASS_REDIS_ADDRESS", "start_redis"),
+                "--spring.kafka.bootstrap-servers=" + TestService.KAFKA.address(),
+                "--delay.redis.address=" + TestService.REDIS.address(),
                 "--delay.redis.key-prefix=" + namespace,
                 "--delay.protocol.type=etcd",
-                "--delay.protocol.etcd.endpoints=" + ServerProcess.requiredEnv("HOURGLASS_ETCD_ENDPOINTS", "start_etcd"),
+                "--delay.protocol.etcd.endpoints=" + TestService.ETCD.address(),
                 "--delay.protocol.etcd.namespace=/" + namespace,
                 "--delay.protocol.slot-count=" + SLOTS,
                 "--delay.protocol.node-id=" + nodeId,

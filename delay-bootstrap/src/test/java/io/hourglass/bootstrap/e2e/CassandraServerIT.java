@@ -4,6 +4,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 
+import io.hourglass.testsupport.TestService;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +25,7 @@ class CassandraServerIT extends ExternalStoreServerContract {
     }
 
     private static String contact() {
-        return ServerProcess.requiredEnv("HOURGLASS_CASSANDRA_CONTACT", "start_cassandra");
+        return TestService.CASSANDRA.address();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.hourglass.bootstrap.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hourglass.testsupport.TestService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,7 @@ abstract class ClusterContract {
     @BeforeAll
     void startCluster() throws Exception {
         database = MariaDbTestDatabase.create("hourglass_cluster_", 8);
-        reader = new KafkaReader(ServerProcess.requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka"), "demo");
+        reader = new KafkaReader(TestService.KAFKA.address(), "demo");
         for (int i = 1; i <= 3; i++) {
             servers.add(newServer("n" + i).start());
         }
@@ -123,7 +124,7 @@ abstract class ClusterContract {
                 "--management.server.port=" + ServerProcess.freePort(),
                 "--delay.protocol.internal-port=" + internalPort,
                 "--spring.profiles.active=mysql",
-                "--spring.kafka.bootstrap-servers=" + ServerProcess.requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka"),
+                "--spring.kafka.bootstrap-servers=" + TestService.KAFKA.address(),
                 "--delay.protocol.type=" + type(),
                 "--delay.protocol.slot-count=" + SLOTS,
                 "--delay.protocol.node-id=" + nodeId,

@@ -3,6 +3,8 @@ package io.hourglass.bootstrap.e2e;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 
+import io.hourglass.testsupport.TestService;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +18,7 @@ class EtcdClusterIT extends ClusterContract {
     }
 
     private String endpoints() {
-        return ServerProcess.requiredEnv("HOURGLASS_ETCD_ENDPOINTS", "start_etcd");
+        return TestService.ETCD.address();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.hourglass.bootstrap.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hourglass.testsupport.TestService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ abstract class ExternalStoreServerContract {
         args.add(AdminApiScenario.ADMIN_ARG);
         server = ServerProcess.external(dir, profile(), args.toArray(String[]::new)).start();
         rest = new RestClient(server.baseUrl());
-        reader = new KafkaReader(ServerProcess.requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka"), "demo");
+        reader = new KafkaReader(TestService.KAFKA.address(), "demo");
     }
 
     @AfterAll

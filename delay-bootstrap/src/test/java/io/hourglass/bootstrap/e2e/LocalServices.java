@@ -1,13 +1,17 @@
 package io.hourglass.bootstrap.e2e;
 
+import io.hourglass.testsupport.ServicesScript;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * MariaDB, etcd and ZooKeeper instances of the test's own, through {@code scripts/lib/services.sh} with a services
@@ -18,14 +22,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalServices implements AutoCloseable {
 
-    private final Path script;
     final Path dir;
     final int mariadbPort;
     final int etcdPort;
     final int zkPort;
 
     LocalServices() throws IOException {
-        this.script = findScript();
         // under /tmp, world-traversable: mariadbd runs as the mysql user (a JUnit @TempDir is 0700)
         this.dir = Files.createTempDirectory(Path.of("/tmp"), "hourglass-faults-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
@@ -59,24 +61,11 @@ final class LocalServices implements AutoCloseable {
         return false;
     }
 
-    private static Path findScript() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path s = d.resolve("scripts/lib/services.sh");
-            if (Files.isRegularFile(s)) {
-                return s;
-            }
-        }
-        throw new IllegalStateException("scripts/lib/services.sh not found above " + Path.of("").toAbsolutePath());
-    }
-
     /** Runs {@code bash services.sh <function> [args]} on this test's services; fails on a non-zero exit. */
-    void run(String... functionAndArgs) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
-        cmd.addAll(List.of(functionAndArgs));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("services.out").toFile()));
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("_HG_") || k.startsWith("HG_"));
+    void run(String... functionAndArgs) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        System.getenv().keySet().stream().filter(k -> k.startsWith("_HG_") || k.startsWith("HG_"))
+                .forEach(k -> env.put(k, null));
         env.put("HG_SERVICES_DIR", dir.toString());
         env.put("HG_MARIADB_PORT", Integer.toString(mariadbPort));
         env.put("HG_ETCD_PORT", Integer.toString(etcdPort));
@@ -86,14 +75,12 @@ final class LocalServices implements AutoCloseable {
             env.put("_HG_ETCD_KEEP_PORT", "1");
             env.put("_HG_ZK_KEEP_PORT", "1");
         }
-        Process p = pb.start();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", functionAndArgs) + " did not finish; see " + dir.resolve("services.out"));
-        }
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", functionAndArgs) + " failed (" + p.exitValue() + "): "
-                    + Files.readString(dir.resolve("services.out")));
+        String[] args = Arrays.copyOfRange(functionAndArgs, 1, functionAndArgs.length);
+        ServicesScript.Result r = ServicesScript.run(env, functionAndArgs[0], 180, args);
+        Files.writeString(dir.resolve("services.out"), r.output(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException(String.join(" ", functionAndArgs) + " failed (" + r.exitCode() + "): "
+                    + r.output());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.hourglass.bootstrap.e2e;
 
+import io.hourglass.testsupport.TestService;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -23,7 +25,7 @@ public final class MariaDbTestDatabase implements AutoCloseable {
 
     /** Creates {@code <prefix><random>} on the server. */
     public static MariaDbTestDatabase create(String prefix, int randomChars) throws SQLException {
-        String url = ServerProcess.requiredEnv("HOURGLASS_MARIADB_URL", "start_mariadb");
+        String url = TestService.MARIADB.address();
         MariaDbTestDatabase db = new MariaDbTestDatabase(url.replaceFirst("^(jdbc:[a-z]+://[^/?]+).*$", "$1"),
                 prefix + UUID.randomUUID().toString().replace("-", "").substring(0, randomChars));
         db.executeOnServer("CREATE DATABASE `" + db.name + "`");

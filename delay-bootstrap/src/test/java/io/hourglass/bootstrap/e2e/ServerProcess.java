@@ -1,5 +1,7 @@
 package io.hourglass.bootstrap.e2e;
 
+import io.hourglass.testsupport.TestService;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -71,20 +73,9 @@ final class ServerProcess implements AutoCloseable {
         List<String> a = new ArrayList<>(List.of(
                 "--server.port=" + http,
                 "--spring.profiles.active=" + profile,
-                "--spring.kafka.bootstrap-servers=" + requiredEnv("HOURGLASS_KAFKA_BOOTSTRAP", "start_kafka")));
+                "--spring.kafka.bootstrap-servers=" + TestService.KAFKA.address()));
         a.addAll(List.of(more));
         return new ServerProcess(workDir, http, a);
-    }
-
-    /** An environment variable that scripts/test.sh sets; a clear failure when it is missing. */
-    static String requiredEnv(String name, String startFunction) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException(name + " is not set. scripts/test.sh starts the server and sets it; by hand:"
-                    + " bash scripts/lib/services.sh " + startFunction + " && eval \"$(bash scripts/lib/services.sh "
-                    + startFunction.replace("start_", "") + "_env)\"");
-        }
-        return value;
     }
 
     /** Replaces the JVM options ({@code -Xmx768m -XX:+UseG1GC} unless set); call before {@link #start()}. */

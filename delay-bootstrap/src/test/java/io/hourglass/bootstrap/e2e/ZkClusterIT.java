@@ -1,5 +1,6 @@
 package io.hourglass.bootstrap.e2e;
 
+import io.hourglass.testsupport.TestService;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -17,7 +18,7 @@ class ZkClusterIT extends ClusterContract {
     }
 
     private String connect() {
-        return ServerProcess.requiredEnv("HOURGLASS_ZK_CONNECT", "start_zookeeper");
+        return TestService.ZOOKEEPER.address();
     }
 
     @Override

@@ -50,6 +50,22 @@ final class FakeCluster {
         return everListed;
     }
 
+    /** The slot list as stored, or null. */
+    synchronized String slotList() {
+        return slotList;
+    }
+
+    /** The address registered for {@code nodeId}, or null. */
+    synchronized String member(String nodeId) {
+        Member m = members.get(nodeId);
+        return m == null ? null : m.address();
+    }
+
+    /** The service expires {@code session} (its TTL ran out without renewal): its keys vanish. */
+    synchronized void expireSession(long session) {
+        endSession(session);
+    }
+
     /** Every write of an announcement key so far, as {@code path=value}. */
     List<String> announceLog() {
         return List.copyOf(announceLog);
@@ -102,7 +118,7 @@ final class FakeCluster {
         Map<String, String> m = new TreeMap<>();
         members.forEach((k, v) -> m.put(k, v.address()));
         for (Backend b : backends) {
-            if (b.events != null) {
+            if (b.events != null && b.connected) {
                 b.events.membersChanged(m);
                 b.events.slotListChanged(slotList);
                 b.events.everListedChanged(everListed);
@@ -122,6 +138,8 @@ final class FakeCluster {
         volatile Events events;
         volatile long session;
         volatile boolean failing;
+        /** False while cut off the service ({@link #disconnect()}): it sees no change, every call fails. */
+        volatile boolean connected = true;
         /** Announcement writes fail (service unreachable for them). */
         volatile boolean announceFailing;
         final AtomicInteger announceFailures = new AtomicInteger();
@@ -150,14 +168,14 @@ final class FakeCluster {
 
         void reportAnnouncement(String path, Announcement a, boolean reloaded) {
             Events ev = events;
-            if (ev != null) {
+            if (ev != null && connected) {
                 ev.announced(path, a == null ? null : a.value(), a == null ? 0 : a.version(), reloaded);
             }
         }
 
         @Override
         public void announce(String path, String value) throws Exception {
-            if (failing || announceFailing) {
+            if (failing || announceFailing || !connected) {
                 announceFailures.incrementAndGet();
                 throw new java.io.IOException("service unreachable (test)");
             }
@@ -165,7 +183,7 @@ final class FakeCluster {
         }
 
         private void check(long s) throws Exception {
-            if (failing) {
+            if (failing || !connected) {
                 throw new java.io.IOException("service unreachable (test)");
             }
             if (s != session || s == 0) {
@@ -249,6 +267,31 @@ final class FakeCluster {
                 long s = session;
                 session = 0;
                 endSession(s);
+            }
+        }
+
+        /**
+         * The connection to the service is gone (a partition, a hung process, the service down): no change reaches
+         * this backend, every call fails; its session and keys stay until {@link #loseSession()} / {@link #expire()}
+         * or {@link FakeCluster#expireSession}.
+         */
+        void disconnect() {
+            connected = false;
+        }
+
+        /**
+         * Connected again: with a new session when {@code newSession} (the old one was reported lost), then the
+         * current views and every announcement key as reloaded (writes made meanwhile were missed).
+         */
+        void reconnect(boolean newSession) {
+            synchronized (FakeCluster.this) {
+                connected = true;
+                if (newSession) {
+                    renew();
+                } else {
+                    publish();
+                }
+                reload();
             }
         }
 

@@ -4,6 +4,8 @@ import io.hourglass.client.api.MessageView;
 import io.hourglass.client.api.SubmitRequest;
 import io.hourglass.client.api.SubmitResponse;
 import io.hourglass.client.dubbo.DubboDelayClient;
+import io.hourglass.testsupport.RequiresService;
+import io.hourglass.testsupport.TestService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * calls it.
  */
 @Timeout(90)
+@RequiresService(TestService.ZOOKEEPER)
 class ZooKeeperRegistryTest {
 
     private static ConfigurableApplicationContext server;
@@ -29,12 +32,7 @@ class ZooKeeperRegistryTest {
 
     @BeforeAll
     static void start() {
-        String connect = System.getenv("HOURGLASS_ZK_CONNECT");
-        if (connect == null || connect.isBlank()) {
-            throw new IllegalStateException("HOURGLASS_ZK_CONNECT is not set: scripts/test.sh starts ZooKeeper and sets"
-                    + " it; by hand: bash scripts/lib/services.sh start_zookeeper && eval \"$(bash scripts/lib/services.sh zookeeper_env)\"");
-        }
-        registry = "zookeeper://" + connect;
+        registry = "zookeeper://" + TestService.ZOOKEEPER.address();
         server = new SpringApplicationBuilder(RpcTestApplication.class).web(WebApplicationType.NONE)
                 .run("--delay.exporter.dubbo.port=" + RpcTestApplication.freePort(), "--delay.exporter.dubbo.host=::1",
                         "--delay.exporter.dubbo.registry-address=" + registry);

@@ -7,7 +7,8 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.hourglass.core.cluster.ClusterBackend;
 import io.hourglass.core.cluster.ClusterSettings;
 import io.hourglass.protocol.tck.CoordinatorContract;
-import io.hourglass.protocol.tck.ServiceScripts;
+import io.hourglass.testsupport.RequiresService;
+import io.hourglass.testsupport.TestService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -20,15 +21,16 @@ import java.util.concurrent.TimeUnit;
  * The coordinator contract against the real etcd that {@code scripts/lib/services.sh start_etcd} runs
  * ({@value #ENDPOINTS_ENV}); each test has its own key prefix {@code /tck-<random>}.
  */
+@RequiresService(TestService.ETCD)
 class EtcdCoordinatorTest extends CoordinatorContract {
 
-    static final String ENDPOINTS_ENV = "HOURGLASS_ETCD_ENDPOINTS";
+    static final String ENDPOINTS_ENV = "HOURGLASS_ETCD_ENDPOINTS"; // TestService.ETCD
     private static String endpoint;
     private static Client operator;
 
     @BeforeAll
     static void connect() {
-        endpoint = ServiceScripts.requiredEnv(ENDPOINTS_ENV, "etcd").split(",")[0].strip();
+        endpoint = TestService.ETCD.address().split(",")[0].strip();
         operator = Client.builder().endpoints(endpoint).build();
     }
 
@@ -44,8 +46,13 @@ class EtcdCoordinatorTest extends CoordinatorContract {
     }
 
     @Override
-    protected String serviceName() {
-        return "etcd";
+    protected void stopService() {
+        TestService.ETCD.stop();
+    }
+
+    @Override
+    protected void startService() {
+        TestService.ETCD.start();
     }
 
     @Override

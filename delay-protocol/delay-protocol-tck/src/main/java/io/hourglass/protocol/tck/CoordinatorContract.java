@@ -38,8 +38,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The contract every cluster coordinator passes, run against the real coordination service ({@code EtcdCoordinatorTest},
  * {@code ZkCoordinatorTest}): {@link ClusterCoordinator} over the module's {@link ClusterBackend}. Each test has a
- * namespace of its own on the shared server; failures of one server are made with a {@link TcpProxy} between it and the
- * service, failures of the service with {@code scripts/lib/services.sh}.
+ * namespace of its own on the shared server; failures of one server are made with a {@link ServiceLink} (a
+ * {@link TcpProxy}) between it and the service, failures of the service by the module's {@link #stopService()} and
+ * {@link #startService()}. delay-test-support holds the in-memory {@code FakeCluster} of the core's tests to it too.
  *
  * <p>Small TTL ({@value #TTL_SECONDS} s) and rebalance delay so that the suite is quick; waits are Awaitility
  * conditions, never a fixed sleep, and every test has a timeout. Figures (how long a crashed server's slots stayed
@@ -64,8 +65,17 @@ public abstract class CoordinatorContract {
     /** Host:port of the real service. */
     protected abstract String serviceHostPort();
 
-    /** The services.sh name of the service ({@code etcd}, {@code zookeeper}): stop_/start_ functions. */
-    protected abstract String serviceName();
+    /** A link of one server to the service that the test can freeze, cut and restore: a {@link TcpProxy}. */
+    protected ServiceLink newLink() throws Exception {
+        String[] hp = serviceHostPort().split(":");
+        return new TcpProxy(hp[0], Integer.parseInt(hp[1]));
+    }
+
+    /** Takes the whole coordination service down (a clean stop of the real server: scripts/lib/services.sh). */
+    protected abstract void stopService() throws Exception;
+
+    /** Brings the service back after {@link #stopService()}, on the same data and port. */
+    protected abstract void startService() throws Exception;
 
     /** A backend for one server, connecting to {@code hostPort} (the service or a proxy), inside {@code namespace}. */
     protected abstract ClusterBackend newBackend(String namespace, ClusterSettings settings, String hostPort);
@@ -101,7 +111,7 @@ public abstract class CoordinatorContract {
     }
 
     /** One server of the test; {@code changes} records what its app change subscribers were told. */
-    protected record Node(String id, ClusterCoordinator coordinator, TcpProxy proxy, AppChangeRecorder changes) {
+    protected record Node(String id, ClusterCoordinator coordinator, ServiceLink proxy, AppChangeRecorder changes) {
         Set<Integer> owned() {
             return coordinator.ownedSlots();
         }
@@ -116,11 +126,10 @@ public abstract class CoordinatorContract {
     }
 
     protected Node start(String id, Duration ttl, boolean viaProxy) throws Exception {
-        TcpProxy proxy = null;
+        ServiceLink proxy = null;
         String hostPort = serviceHostPort();
         if (viaProxy) {
-            String[] hp = hostPort.split(":");
-            proxy = new TcpProxy(hp[0], Integer.parseInt(hp[1]));
+            proxy = newLink();
             toClose.add(proxy);
             hostPort = proxy.hostPort();
         }
@@ -278,10 +287,10 @@ public abstract class CoordinatorContract {
         await().atMost(LONG).until(() -> evenSplit(a, b));
 
         try {
-            ServiceScripts.run("stop_" + serviceName(), 120);
+            stopService();
             await().atMost(LONG).until(() -> a.owned().isEmpty() && b.owned().isEmpty());
         } finally {
-            ServiceScripts.run("start_" + serviceName(), 120);
+            startService();
         }
 
         await().atMost(LONG).until(() -> evenSplit(a, b));
@@ -463,13 +472,13 @@ public abstract class CoordinatorContract {
 
         long fenced;
         try {
-            ServiceScripts.run("stop_" + serviceName(), 120);
+            stopService();
             await().atMost(LONG).until(() -> a.owned().isEmpty() && b.owned().isEmpty());
             fenced = System.nanoTime();
             a.bus().publish("app-during-outage"); // cannot be written now: retried until it can
             assertThat(a.changes().keysSince(fenced)).contains("app-during-outage");
         } finally {
-            ServiceScripts.run("start_" + serviceName(), 120);
+            startService();
         }
 
         await().atMost(LONG).until(() -> a.changes().keysSince(fenced).contains(AppChangeBus.ALL)

@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * new ones (a network that resets), {@link #restore()} relays again. Listens on 127.0.0.1 on a port of its own, which
  * stays the same across cut and restore so that clients reconnect to it.
  */
-public final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements ServiceLink {
 
     private enum Mode { OPEN, FROZEN, CUT }
 
@@ -42,16 +42,19 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:<port>}. */
+    @Override
     public String hostPort() {
         return "127.0.0.1:" + port();
     }
 
     /** Holds all traffic; connections stay open. */
+    @Override
     public void freeze() {
         mode = Mode.FROZEN;
     }
 
     /** Closes every connection and refuses new ones until {@link #restore()}. */
+    @Override
     public void cut() {
         mode = Mode.CUT;
         closeSockets();
@@ -61,6 +64,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /** Relays again. Connections frozen so far resume; after a cut, clients reconnect. */
+    @Override
     public void restore() {
         mode = Mode.OPEN;
         synchronized (monitor) {

@@ -3,7 +3,8 @@ package io.hourglass.protocol.zk;
 import io.hourglass.core.cluster.ClusterBackend;
 import io.hourglass.core.cluster.ClusterSettings;
 import io.hourglass.protocol.tck.CoordinatorContract;
-import io.hourglass.protocol.tck.ServiceScripts;
+import io.hourglass.testsupport.RequiresService;
+import io.hourglass.testsupport.TestService;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * The coordinator contract against the real ZooKeeper that {@code scripts/lib/services.sh start_zookeeper} runs
  * ({@value #CONNECT_ENV}); each test has its own Curator namespace {@code tck-<random>}.
  */
+@RequiresService(TestService.ZOOKEEPER)
 class ZkCoordinatorTest extends CoordinatorContract {
 
     static final String CONNECT_ENV = "HOURGLASS_ZK_CONNECT";
@@ -26,7 +28,7 @@ class ZkCoordinatorTest extends CoordinatorContract {
 
     @BeforeAll
     static void connect() throws InterruptedException {
-        connect = ServiceScripts.requiredEnv(CONNECT_ENV, "zookeeper");
+        connect = TestService.ZOOKEEPER.address();
         operator = CuratorFrameworkFactory.newClient(connect, 30_000, 5_000, new RetryNTimes(20, 500));
         operator.start();
         if (!operator.blockUntilConnected(30, TimeUnit.SECONDS)) {
@@ -45,8 +47,13 @@ class ZkCoordinatorTest extends CoordinatorContract {
     }
 
     @Override
-    protected String serviceName() {
-        return "zookeeper";
+    protected void stopService() {
+        TestService.ZOOKEEPER.stop();
+    }
+
+    @Override
+    protected void startService() {
+        TestService.ZOOKEEPER.start();
     }
 
     @Override

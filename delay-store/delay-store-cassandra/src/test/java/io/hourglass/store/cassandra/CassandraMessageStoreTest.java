@@ -15,8 +15,9 @@ import io.hourglass.core.spi.MessageStore.MessageQuery;
 import io.hourglass.store.tck.AdminStoreContract;
 import io.hourglass.store.tck.AppStoreContract;
 import io.hourglass.store.tck.MessageStoreContract;
+import io.hourglass.testsupport.RequiresService;
+import io.hourglass.testsupport.TestService;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -45,8 +46,9 @@ import static org.awaitility.Awaitility.await;
  * production (Boot's CqlSession and {@code CassandraStoreAutoConfiguration}), in a keyspace of its own that is dropped
  * afterwards. A restart of the backend is a real stop and start of the server process under the running store, whose
  * driver must reconnect by itself. Without {@value CassandraTestServer#CONTACT_ENV} the class fails and says how to
- * start the server.
+ * start the server, or is skipped with HOURGLASS_SKIP_SERVICES=1 ({@link RequiresService}).
  */
+@RequiresService(TestService.CASSANDRA)
 class CassandraMessageStoreTest extends MessageStoreContract {
 
     private static CassandraTestServer server;
@@ -100,10 +102,8 @@ class CassandraMessageStoreTest extends MessageStoreContract {
     /** Stops and starts the server process; the store and its session stay as they are and must reconnect. */
     @Override
     protected void restartBackend() throws Exception {
-        Assumptions.assumeTrue(CassandraTestServer.managedByServicesScript(),
-                "the Cassandra at " + CassandraTestServer.CONTACT_ENV + " was not started by scripts/lib/services.sh"
-                        + " here, so this test cannot restart it");
-        CassandraTestServer.restart(false);
+        TestService.CASSANDRA.assumeManagedHere();
+        TestService.CASSANDRA.restart(false);
     }
 
     // ---------------------------------------------------------------- Cassandra specifics
@@ -175,7 +175,7 @@ class CassandraMessageStoreTest extends MessageStoreContract {
     @Test
     @Timeout(300)
     void everyAcknowledgedInsertSurvivesAKillOfTheServer() throws Exception {
-        Assumptions.assumeTrue(CassandraTestServer.managedByServicesScript(), "the server is not ours to kill");
+        TestService.CASSANDRA.assumeManagedHere();
         Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger failed = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
@@ -201,7 +201,7 @@ class CassandraMessageStoreTest extends MessageStoreContract {
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 2_000);
 
-            CassandraTestServer.restart(true);
+            TestService.CASSANDRA.restart(true);
 
             int before = acknowledged.size();
             await().atMost(Duration.ofSeconds(180)).until(() -> acknowledged.size() >= before + 500);

@@ -4,12 +4,12 @@ import io.hourglass.protocol.tck.TcpProxy;
 import io.hourglass.core.error.StoreUnavailableException;
 import io.hourglass.core.model.DelayMessage;
 import io.hourglass.core.model.MessageIds;
+import io.hourglass.testsupport.RequiresService;
+import io.hourglass.testsupport.TestService;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -39,11 +39,10 @@ import static org.awaitility.Awaitility.await;
  * The store contract on a real MariaDB 10.11 server, wired as in production (Boot's DataSource with HikariCP,
  * Flyway, MyBatis and {@code MysqlStoreAutoConfiguration}), in a database of its own that is dropped afterwards.
  * {@code scripts/test.sh} starts the server ({@code scripts/lib/services.sh}) and sets {@value MariaDbTestServer#URL_ENV};
- * without it the class is skipped. A restart of the backend is a real stop and start of the server process, under
+ * without it the class fails, or is skipped with HOURGLASS_SKIP_SERVICES=1 ({@link RequiresService}). A restart of the backend is a real stop and start of the server process, under
  * the running store and its connection pool.
  */
-@EnabledIfEnvironmentVariable(named = MariaDbTestServer.URL_ENV, matches = ".+",
-        disabledReason = MariaDbTestServer.NOT_SET)
+@RequiresService(TestService.MARIADB)
 class MariaDbMessageStoreTest extends SqlStoreContract {
 
     private static MariaDbTestServer server;
@@ -73,10 +72,8 @@ class MariaDbMessageStoreTest extends SqlStoreContract {
     /** Stops and starts the server process; the store and its pool stay as they are and must reconnect. */
     @Override
     protected void restartBackend() throws Exception {
-        Assumptions.assumeTrue(MariaDbTestServer.managedByServicesScript(),
-                "the MariaDB at " + MariaDbTestServer.URL_ENV + " was not started by scripts/lib/services.sh here,"
-                        + " so this test cannot restart it");
-        MariaDbTestServer.restart(false);
+        TestService.MARIADB.assumeManagedHere();
+        TestService.MARIADB.restart(false);
     }
 
     // ---------------------------------------------------------------- MariaDB specifics
@@ -90,7 +87,7 @@ class MariaDbMessageStoreTest extends SqlStoreContract {
     @Test
     @Timeout(180)
     void everyAcknowledgedInsertSurvivesAKillOfTheServer() throws Exception {
-        Assumptions.assumeTrue(MariaDbTestServer.managedByServicesScript(), "the server is not ours to kill");
+        TestService.MARIADB.assumeManagedHere();
         Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger failed = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
@@ -116,7 +113,7 @@ class MariaDbMessageStoreTest extends SqlStoreContract {
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 2_000);
 
-            MariaDbTestServer.restart(true);
+            TestService.MARIADB.restart(true);
 
             int before = acknowledged.size();
             await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= before + 500);

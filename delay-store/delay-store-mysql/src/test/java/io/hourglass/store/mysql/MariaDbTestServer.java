@@ -1,11 +1,8 @@
 package io.hourglass.store.mysql;
 
+import io.hourglass.testsupport.TestService;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -13,7 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,16 +19,14 @@ import java.util.regex.Pattern;
  *
  * <p>The server is given by {@value #URL_ENV} ({@code jdbc:mariadb://127.0.0.1:3306/hourglass}) with
  * {@value #USER_ENV} / {@value #PASSWORD_ENV}; the database in the URL is only used to connect and create
- * {@code hourglass_tck_<random>}, which the test uses and drops, so that runs never see each other's rows.
+ * {@code hourglass_tck_<random>}, which the test uses and drops, so that runs never see each other's rows. The
+ * server process (a restart, a kill) is {@link TestService#MARIADB}.
  */
 final class MariaDbTestServer {
 
-    static final String URL_ENV = "HOURGLASS_MARIADB_URL";
+    static final String URL_ENV = "HOURGLASS_MARIADB_URL"; // TestService.MARIADB
     static final String USER_ENV = "HOURGLASS_MARIADB_USER";
     static final String PASSWORD_ENV = "HOURGLASS_MARIADB_PASSWORD";
-    static final String NOT_SET = URL_ENV + " is not set: no MariaDB to test against. scripts/test.sh starts one"
-            + " and sets it; by hand: bash scripts/lib/services.sh start_mariadb, then"
-            + " eval \"$(bash scripts/lib/services.sh mariadb_env)\"";
 
     /**
      * Connector settings of the store on MariaDB (see docs/stores.md). The insert batch already goes out as one
@@ -60,10 +54,7 @@ final class MariaDbTestServer {
 
     /** Creates {@code hourglass_tck_<random>} on the server of {@value #URL_ENV}. */
     static MariaDbTestServer createDatabase() throws SQLException {
-        String url = System.getenv(URL_ENV);
-        if (url == null || url.isBlank()) {
-            throw new IllegalStateException(NOT_SET);
-        }
+        String url = TestService.MARIADB.address();
         MariaDbTestServer server = new MariaDbTestServer(url, env(USER_ENV, "hourglass"), env(PASSWORD_ENV, "hourglass"),
                 "hourglass_tck_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
         server.execute("CREATE DATABASE `" + server.database + "`");
@@ -112,64 +103,5 @@ final class MariaDbTestServer {
     private static String env(String name, String fallback) {
         String v = System.getenv(name);
         return v == null || v.isEmpty() ? fallback : v;
-    }
-
-    // ---------------------------------------------------------------- the server process (scripts/lib/services.sh)
-
-    /** True when the server runs and was started by {@code scripts/lib/services.sh} here, so it can be restarted. */
-    static boolean managedByServicesScript() {
-        try {
-            return services("mariadb_running", 30).exitCode == 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Stops the server and starts it again on the same data and port; returns once it listens. {@code kill}: with
-     * SIGKILL (a crash) instead of a clean shutdown.
-     */
-    static void restart(boolean kill) throws IOException {
-        Result r = kill ? services("restart_mariadb", 180, "--kill") : services("restart_mariadb", 180);
-        if (r.exitCode != 0) {
-            throw new IllegalStateException("restart_mariadb failed (exit " + r.exitCode + "):\n" + r.output);
-        }
-    }
-
-    private record Result(int exitCode, String output) {
-    }
-
-    private static Result services(String function, int timeoutSeconds, String... args) throws IOException {
-        Path script = repoRoot().resolve("scripts/lib/services.sh");
-        Path out = Files.createTempFile("services-", ".log");
-        List<String> command = new ArrayList<>(List.of("bash", script.toString(), function));
-        command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(script + " " + function + " did not finish within " + timeoutSeconds + " s");
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
-
-    /** The checkout's root: the first directory upwards from the module that has scripts/lib/services.sh. */
-    static Path repoRoot() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("scripts/lib/services.sh"))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("scripts/lib/services.sh not found above " + Path.of("").toAbsolutePath());
     }
 }
