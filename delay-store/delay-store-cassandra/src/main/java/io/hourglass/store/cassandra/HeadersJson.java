@@ -11,6 +11,9 @@ import java.util.Map;
  * Headers as a JSON object in the {@code headers} column (the MySQL store's format); {@code null} when there are
  * none. JSON rather than a CQL {@code map<text, text>}, which would sort the keys: headers are emitted in the
  * client's order. A private mapper, so that the application's Jackson customizations never change the format.
+ *
+ * <p>The MySQL store has a copy of this class (the stores share only delay-core, which stays free of Jackson); the
+ * store contract's {@code headersAreKeptAsOneJsonObjectInTheClientsOrder} pins the format of both.
  */
 final class HeadersJson {
 

@@ -75,6 +75,12 @@ class CassandraMessageStoreTest extends MessageStoreContract {
         return context.getBean(MessageStore.class);
     }
 
+    @Override
+    protected String storedHeaders(long id) {
+        return session().execute(SimpleStatement.newInstance("SELECT headers FROM " + server.keyspace
+                + ".message WHERE id = ?", id)).one().getString("headers");
+    }
+
     /** Cassandra's search walks the by-state index slot by slot, in bounded pages (see MessageSearch). */
     @Override
     protected boolean searchIsOrderedByDeliverAt() {

@@ -10,6 +10,9 @@ import java.util.Map;
 /**
  * Headers as a JSON object in the {@code headers} column; {@code NULL} when there are none. A private mapper, so
  * that the application's Jackson customizations never change the stored format.
+ *
+ * <p>The Cassandra store has a copy of this class (the stores share only delay-core, which stays free of Jackson);
+ * the store contract's {@code headersAreKeptAsOneJsonObjectInTheClientsOrder} pins the format of both.
  */
 final class HeadersJson {
 

@@ -33,6 +33,12 @@ abstract class SqlStoreContract extends MessageStoreContract {
         return context().getBean(MessageStore.class);
     }
 
+    @Override
+    protected String storedHeaders(long id) {
+        return new org.springframework.jdbc.core.JdbcTemplate(context().getBean(javax.sql.DataSource.class))
+                .queryForObject("SELECT headers FROM delay_message WHERE id = ?", String.class, id);
+    }
+
     /** The app store contract on the same database and wiring. */
     @Nested
     class Apps extends AppStoreContract {
