@@ -14,14 +14,14 @@ import java.util.Map;
 
 /**
  * The two submit calls of the REST API, {@code POST /api/v1/messages} and {@code POST /api/v1/messages/batch},
- * plus a probe. Two transports: {@link SocketApiClient} (the default: one plain keep-alive socket per submitting
- * thread, a few microseconds of CPU per request) and {@link JdkApiClient} ({@code java.net.http.HttpClient}).
+ * plus a probe. Two transports: {@link NettyApiClient} (the default: Netty's HTTP codec, one keep-alive channel per
+ * submitting thread) and {@link JdkApiClient} ({@code java.net.http.HttpClient}).
  * Both send the same requests and read the answers the same way.
  */
 abstract class ApiClient implements AutoCloseable {
 
     /** {@code --client} values. */
-    static final String SOCKET = "socket";
+    static final String NETTY = "netty";
     static final String JDK = "jdk";
 
     /** One message as the API takes it; exactly one of {@code delayMs} and {@code deliverAt} is set. */
@@ -71,7 +71,7 @@ abstract class ApiClient implements AutoCloseable {
     /**
      * A client of {@code base} for {@code threads} submitting threads (thread indexes {@code 0..threads-1}).
      *
-     * @param client      {@link #SOCKET} or {@link #JDK}
+     * @param client      {@link #NETTY} or {@link #JDK}
      * @param httpClients JDK client only: how many {@code HttpClient}s the threads share round-robin
      */
     static ApiClient create(String client, URI base, String appKey, String appSecret, int threads, int httpClients,
@@ -80,7 +80,7 @@ abstract class ApiClient implements AutoCloseable {
             return new JdkApiClient(base, appKey, appSecret, httpClients, timeout);
         }
         try {
-            return new SocketApiClient(base, appKey, appSecret, threads, timeout);
+            return new NettyApiClient(base, appKey, appSecret, threads, timeout);
         } catch (UnknownHostException e) {
             throw new UnreachableException("cannot resolve " + base.getHost() + ": " + describe(e), e);
         }
@@ -100,7 +100,7 @@ abstract class ApiClient implements AutoCloseable {
      */
     abstract List<Outcome> submitBatch(int thread, List<Message> messages) throws InterruptedException;
 
-    /** The transport, for the report ("socket, one keep-alive connection per thread"). */
+    /** The transport, for the report ("netty, one keep-alive channel per thread"). */
     abstract String describeTransport();
 
     @Override

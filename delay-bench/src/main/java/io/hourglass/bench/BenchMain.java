@@ -1,44 +1,59 @@
 package io.hourglass.bench;
 
-import java.util.Arrays;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * Entry point of {@code delay-bench.jar}: {@code load ...} (load generator against a running server),
  * {@code jmh ...} (timing wheel micro benchmarks), {@code heap ...} (heap per in-window message) or
  * {@code codecs ...} (Kafka compression codecs per record).
  */
-public final class BenchMain {
+@Command(name = "delay-bench", usageHelpWidth = 118,
+        customSynopsis = "java -jar delay-bench.jar <command> [options]",
+        subcommands = {LoadOptions.LoadCommand.class, BenchMain.Jmh.class, HeapPerMessage.HeapCommand.class,
+                KafkaCodecs.CodecsCommand.class},
+        commandListHeading = "%nCommands (<command> --help for its options):%n",
+        footer = {"", "Every command prints a Markdown table and writes it under docs/benchmarks/ (or --out-dir)."})
+public final class BenchMain implements Callable<Integer> {
 
-    private static final String USAGE = """
-            Usage: java -jar delay-bench.jar <command> [options]
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
 
-              load --scenario accept|burst|steady ...   drive a running server on this machine (load --help)
-              jmh [JMH options]                         TimingWheel micro benchmarks (jmh -h)
-              heap [--entries N] ...                    heap bytes per in-window message (heap --help)
-              codecs [--records-per-batch N] ...        CPU and bytes per record of each Kafka codec (codecs --help)
+    @Spec
+    CommandSpec spec;
 
-            Every command prints a Markdown table and writes it under docs/benchmarks/ (or --out-dir).
-            """;
-
-    private BenchMain() {
+    public static void main(String[] args) {
+        System.exit(Cli.run(new BenchMain(), args));
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            System.out.print(USAGE);
-            System.exit(args.length == 0 ? LoadGenerator.EXIT_USAGE : LoadGenerator.EXIT_OK);
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        switch (args[0]) {
-            case "load" -> System.exit(LoadGenerator.run(rest));
-            case "jmh" -> TimingWheelBenchmark.main(rest);
-            case "heap" -> System.exit(HeapPerMessage.run(rest));
-            case "codecs" -> System.exit(KafkaCodecs.run(rest));
-            default -> {
-                System.err.println("unknown command '" + args[0] + "'\n");
-                System.err.print(USAGE);
-                System.exit(LoadGenerator.EXIT_USAGE);
-            }
+    /** No command given: the usage, and a bad command line. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.err);
+        return LoadGenerator.EXIT_USAGE;
+    }
+
+    /** {@code jmh}: JMH's own options pass through ({@code jmh -h} lists them), plus {@code --out-dir}. */
+    @Command(name = "jmh", description = "TimingWheel micro benchmarks (JMH options pass through: jmh -h)")
+    static final class Jmh implements Callable<Integer> {
+        @Option(names = "--out-dir", paramLabel = "DIR", description = "where the report goes [docs/benchmarks of the repository]")
+        Path outDir;
+
+        @Unmatched
+        List<String> jmhArgs = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            TimingWheelBenchmark.run(outDir == null ? BenchReport.defaultOutputDir() : outDir, jmhArgs);
+            return LoadGenerator.EXIT_OK;
         }
     }
 }

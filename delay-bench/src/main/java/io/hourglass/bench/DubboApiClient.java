@@ -26,7 +26,7 @@ import java.util.List;
 
 /**
  * The submit calls over the RPC API ({@code hourglass.delay.v1.MessageService}, Dubbo Triple), the counterpart of
- * {@link SocketApiClient} for {@link RpcVsRest}: one Dubbo reference (Triple multiplexes every thread's calls over
+ * {@link NettyApiClient} for {@link RpcVsRest}: one Dubbo reference (Triple multiplexes every thread's calls over
  * one HTTP/2 connection), blocking unary calls, no idempotency key (as the REST clients send none), so that both
  * sides do the same server work and differ by the transport only.
  */

@@ -6,6 +6,10 @@ import io.hourglass.core.wheel.DueSink;
 import io.hourglass.core.wheel.TimingWheel;
 import io.hourglass.core.wheel.WheelTimer;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -15,8 +19,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
@@ -37,55 +41,54 @@ final class HeapPerMessage {
     private static final int SLOTS = 64;
     private static final long T0 = 1_767_225_600_000L;
 
-    private static final String HELP = """
-            Usage: java -jar delay-bench.jar heap [options]
+    /** The {@code heap} command line. */
+    @Command(name = "heap", sortOptions = false, usageHelpWidth = 118,
+            header = "Heap bytes per in-window message of the timing wheel.",
+            customSynopsis = "java -jar delay-bench.jar heap [options]",
+            description = {"",
+                "Fills a TimingWheel and a WheelTimer (driver not started) with in-window entries and prints the",
+                "retained heap per entry: (a) bucketBytes()/size and JOL GraphLayout totalSize()/size,",
+                "(b) used-heap difference after System.gc(). Target: <= 32 B per in-window message.", ""},
+            footer = {"",
+                "JOL reads object sizes without an agent; for exact figures it may want",
+                "-Djdk.attach.allowAttachSelf=true (and -XX:+EnableDynamicAgentLoading on JDK 21+). Run with a fixed heap",
+                "for stable numbers, e.g. java -Xms2g -Xmx2g -jar delay-bench.jar heap"})
+    static final class HeapCommand implements Callable<Integer> {
+        @Option(names = "--entries", paramLabel = "N", description = "entries per case [1000000]; k/m suffixes allowed")
+        Integer entries;
+        @Option(names = "--window-ms", paramLabel = "MS", description = "width of the preload window [300000]")
+        Long windowMs;
+        @Option(names = "--structure", paramLabel = "S", description = "wheel | timer | both [both]")
+        String structure;
+        @Option(names = "--spread", paramLabel = "S", description = "window | second | both [both]")
+        String spread;
+        @Option(names = "--no-jol", description = "skip the JOL measurement")
+        boolean noJol;
+        @Mixin
+        Cli.Common common = new Cli.Common();
 
-            Fills a TimingWheel and a WheelTimer (driver not started) with in-window entries and prints the
-            retained heap per entry: (a) bucketBytes()/size and JOL GraphLayout totalSize()/size,
-            (b) used-heap difference after System.gc(). Target: <= 32 B per in-window message.
-
-              --entries N       entries per case [1000000]; k/m suffixes allowed
-              --window-ms MS    width of the preload window [300000]
-              --structure S     wheel | timer | both [both]
-              --spread S        window | second | both [both]
-              --no-jol          skip the JOL measurement
-              --out-dir DIR     where the report goes [docs/benchmarks of the repository]
-
-            JOL reads object sizes without an agent; for exact figures it may want
-            -Djdk.attach.allowAttachSelf=true (and -XX:+EnableDynamicAgentLoading on JDK 21+). Run with a fixed heap
-            for stable numbers, e.g. java -Xms2g -Xmx2g -jar delay-bench.jar heap
-            """;
+        @Override
+        public Integer call() {
+            int n = Cli.range("--entries", entries, 1_000_000, 1, 100_000_000);
+            long window = Cli.range("--window-ms", windowMs, 300_000, 1_000, 3_600_000);
+            String s = Cli.choice("--structure", structure, "both", List.of("wheel", "timer", "both"));
+            String d = Cli.choice("--spread", spread, "both", List.of("window", "second", "both"));
+            return run(n, window, s.equals("both") ? List.of("wheel", "timer") : List.of(s),
+                    d.equals("both") ? List.of("window", "second") : List.of(d), noJol,
+                    common.outDir());
+        }
+    }
 
     private HeapPerMessage() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(Cli.run(new HeapCommand(), args));
     }
 
-    static int run(String[] argv) {
-        if (Arrays.asList(argv).contains("--help") || Arrays.asList(argv).contains("-h")) {
-            System.out.print(HELP);
-            return LoadGenerator.EXIT_OK;
-        }
-        Args a;
-        int entries;
-        long window;
-        List<String> structures;
-        List<String> spreads;
-        try {
-            a = Args.parse(argv, Set.of("entries", "window-ms", "structure", "spread", "out-dir"), Set.of("no-jol"));
-            entries = a.intValue("entries", 1_000_000, 1, 100_000_000);
-            window = a.longValue("window-ms", 300_000, 1_000, 3_600_000);
-            String s = a.choice("structure", "both", List.of("wheel", "timer", "both"));
-            structures = s.equals("both") ? List.of("wheel", "timer") : List.of(s);
-            String d = a.choice("spread", "both", List.of("window", "second", "both"));
-            spreads = d.equals("both") ? List.of("window", "second") : List.of(d);
-        } catch (Args.UsageException e) {
-            System.err.println("heap: " + e.getMessage() + " (see --help)");
-            return LoadGenerator.EXIT_USAGE;
-        }
-        Jol jol = a.flag("no-jol") ? Jol.disabled("skipped (--no-jol)") : Jol.load();
+    static int run(int entries, long window, List<String> structures, List<String> spreads, boolean noJol,
+                   Path outDir) {
+        Jol jol = noJol ? Jol.disabled("skipped (--no-jol)") : Jol.load();
 
         MarkdownTable t = new MarkdownTable("Structure", "fireAt spread", "Entries", "bucket arrays B/msg",
                 "JOL total B/msg", "bucket lists", "humongous arrays", "used-heap diff B/msg", "<= 32 B?");
@@ -116,7 +119,7 @@ final class HeapPerMessage {
                 .paragraph("JOL: " + jol.status() + ". GC: " + gcNames() + (g1RegionBytes() > 0 ? ", G1 region " + (g1RegionBytes() >> 20) + " MiB" : "")
                         + vmFlag("UseCompressedOops", ", compressed oops ") + ".");
         try {
-            report.publish(a.has("out-dir") ? Path.of(a.string("out-dir", null)) : BenchReport.defaultOutputDir(), "heap");
+            report.publish(outDir, "heap");
         } catch (java.io.IOException e) {
             System.err.println("heap: cannot write the report: " + e.getMessage());
             return LoadGenerator.EXIT_FAILURES;

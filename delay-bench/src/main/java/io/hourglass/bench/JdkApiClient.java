@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The submit calls over JDK {@link HttpClient}s (HTTP/1.1, keep-alive): a few client instances shared
  * round-robin by the submitting threads, each keeping a pool of persistent connections ({@code --client jdk}).
- * Costs far more CPU per request than {@link SocketApiClient}.
+ * Costs far more CPU per request than {@link NettyApiClient}.
  */
 final class JdkApiClient extends ApiClient {
 
@@ -76,11 +76,7 @@ final class JdkApiClient extends ApiClient {
         if (status / 100 != 2) {
             return Outcome.failed(problem(status, body, 0, body.length));
         }
-        try {
-            return accepted(JSON.readTree(body), status);
-        } catch (IOException e) {
-            return Outcome.failed("HTTP " + status + " unreadable body");
-        }
+        return SubmitJson.readAccepted(status, body, 0, body.length);
     }
 
     @Override

@@ -8,6 +8,9 @@ import org.apache.kafka.common.record.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -18,8 +21,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 
 /**
  * What each Kafka compression codec costs per record of the shape Hourglass emits (a JSON payload of ~200 bytes,
@@ -31,18 +34,27 @@ import java.util.SplittableRandom;
  */
 final class KafkaCodecs {
 
-    private static final String HELP = """
-            Usage: java -jar delay-bench.jar codecs [options]
+    /** {@code codecs}: the options, checked, then {@link #run}. */
+    @Command(name = "codecs", description = "CPU and bytes per record of each Kafka codec (none, gzip, gzip level 1, "
+            + "snappy, lz4, zstd): builds record batches of Hourglass-shaped records and reads them back, in one "
+            + "thread; thread CPU time; the last round is reported")
+    static final class CodecsCommand implements Callable<Integer> {
+        @Option(names = "--records-per-batch", paramLabel = "N", description = "records in one batch [100]")
+        Integer perBatch;
+        @Option(names = "--batches", paramLabel = "N", description = "batches per codec and round [5000]")
+        Integer batches;
+        @Option(names = "--rounds", paramLabel = "N", description = "rounds; the earlier ones warm the JIT up [4]")
+        Integer rounds;
+        @Mixin
+        Cli.Common common = new Cli.Common();
 
-            Builds record batches of Hourglass-shaped records with each Kafka codec (none, gzip, gzip level 1,
-            snappy, lz4, zstd) and reads them back, in one thread; prints CPU microseconds per record (thread CPU
-            time) to compress and to decompress, and bytes per record. The last round is reported.
-
-              --records-per-batch N   records in one batch [100]
-              --batches N             batches per codec and round [5000]
-              --rounds N              rounds; the earlier ones warm the JIT up [4]
-              --out-dir DIR           where the report goes [docs/benchmarks of the repository]
-            """;
+        @Override
+        public Integer call() {
+            return run(Cli.range("--records-per-batch", perBatch, 100, 1, 10_000),
+                    Cli.range("--batches", batches, 5_000, 1, 1_000_000), Cli.range("--rounds", rounds, 4, 1, 100),
+                    common.outDir());
+        }
+    }
 
     private static final long T0 = 1_764_700_000_000L;
     private static final int DECODED_BATCHES = 200;
@@ -53,24 +65,7 @@ final class KafkaCodecs {
     record Result(String codec, double compressMicros, double decompressMicros, double bytesPerRecord) {
     }
 
-    static int run(String[] argv) {
-        if (argv.length > 0 && (argv[0].equals("--help") || argv[0].equals("-h"))) {
-            System.out.print(HELP);
-            return LoadGenerator.EXIT_OK;
-        }
-        Args a;
-        int perBatch;
-        int batches;
-        int rounds;
-        try {
-            a = Args.parse(argv, Set.of("records-per-batch", "batches", "rounds", "out-dir"), Set.of());
-            perBatch = a.intValue("records-per-batch", 100, 1, 10_000);
-            batches = a.intValue("batches", 5_000, 1, 1_000_000);
-            rounds = a.intValue("rounds", 4, 1, 100);
-        } catch (Args.UsageException e) {
-            System.err.println("codecs: " + e.getMessage() + " (see --help)");
-            return LoadGenerator.EXIT_USAGE;
-        }
+    static int run(int perBatch, int batches, int rounds, Path outDir) {
         List<byte[][]> records = records(perBatch * 64);
         List<Result> results = List.of();
         for (int round = 1; round <= rounds; round++) {
@@ -94,7 +89,7 @@ final class KafkaCodecs {
                         + "it. Thread CPU time.")
                 .section("Results", t);
         try {
-            report.publish(a.has("out-dir") ? Path.of(a.string("out-dir", null)) : BenchReport.defaultOutputDir(), "codecs");
+            report.publish(outDir, "codecs");
         } catch (java.io.IOException e) {
             System.err.println("codecs: cannot write the report: " + e.getMessage());
             return LoadGenerator.EXIT_FAILURES;

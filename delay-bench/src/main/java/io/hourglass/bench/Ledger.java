@@ -192,7 +192,7 @@ final class Ledger {
         long firstEmit;
         long lastEmit;
         long lastSeen;
-        final Samples emitLateness = new Samples(1 << 16);
-        final Samples seenLateness = new Samples(1 << 16);
+        final Samples emitLateness = new Samples();
+        final Samples seenLateness = new Samples();
     }
 }

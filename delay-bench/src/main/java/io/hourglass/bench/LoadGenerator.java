@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Load generator for a running Hourglass server on this machine: submits through the REST API and, for the
  * {@code burst} and {@code steady} scenarios, reads the emitted records back from Kafka to measure lateness.
- * {@code --help} describes the scenarios and options ({@link LoadOptions#HELP}).
+ * {@code --help} describes the scenarios and options ({@link LoadOptions.LoadCommand}).
  */
 public final class LoadGenerator implements AutoCloseable {
 
@@ -36,17 +36,11 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** Runs the command line; returns the exit status. */
     static int run(String[] args) {
-        if (LoadOptions.wantsHelp(args)) {
-            System.out.print(LoadOptions.HELP);
-            return args.length == 0 ? EXIT_USAGE : EXIT_OK;
-        }
-        LoadOptions options;
-        try {
-            options = LoadOptions.parse(args);
-        } catch (Args.UsageException e) {
-            System.err.println("load: " + e.getMessage() + " (see --help)");
-            return EXIT_USAGE;
-        }
+        return Cli.run(new LoadOptions.LoadCommand(), args);
+    }
+
+    /** Runs a checked command line; returns the exit status. */
+    static int run(LoadOptions options) {
         try (LoadGenerator generator = new LoadGenerator(options)) {
             return generator.execute();
         } catch (ApiClient.UnreachableException e) {

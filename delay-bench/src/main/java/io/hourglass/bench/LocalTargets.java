@@ -19,24 +19,24 @@ final class LocalTargets {
     /**
      * Checks and normalises the server's base URL ({@code http://127.0.0.1:8080}; no path but {@code /}).
      *
-     * @throws Args.UsageException naming the bad value
+     * @throws Cli.UsageException naming the bad value
      */
     static URI requireLocalBase(String base) {
         URI uri;
         try {
             uri = new URI(base.trim());
         } catch (URISyntaxException e) {
-            throw new Args.UsageException("--base is not a URL: '" + base + "'");
+            throw new Cli.UsageException("--base is not a URL: '" + base + "'");
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-            throw new Args.UsageException("--base must be an http:// URL, got '" + base + "'");
+            throw new Cli.UsageException("--base must be an http:// URL, got '" + base + "'");
         }
         if (uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
-            throw new Args.UsageException("--base must be scheme://host:port only, got '" + base + "'");
+            throw new Cli.UsageException("--base must be scheme://host:port only, got '" + base + "'");
         }
         String path = uri.getRawPath();
         if (path != null && !path.isEmpty() && !"/".equals(path)) {
-            throw new Args.UsageException("--base must not have a path (the API is under /api/v1), got '" + base + "'");
+            throw new Cli.UsageException("--base must not have a path (the API is under /api/v1), got '" + base + "'");
         }
         requireLoopback(uri.getHost(), "--base", base);
         int port = uri.getPort() == -1 ? ("https".equals(uri.getScheme()) ? 443 : 80) : uri.getPort();
@@ -47,7 +47,7 @@ final class LocalTargets {
      * Checks a Kafka bootstrap list ({@code host:port[,host:port...]}).
      *
      * @return the list, trimmed
-     * @throws Args.UsageException naming the bad entry
+     * @throws Cli.UsageException naming the bad entry
      */
     static String requireLocalKafka(String bootstrap) {
         List<String> checked = new ArrayList<>();
@@ -55,7 +55,7 @@ final class LocalTargets {
             String entry = raw.trim();
             int colon = entry.lastIndexOf(':');
             if (entry.isEmpty() || colon <= 0 || colon == entry.length() - 1) {
-                throw new Args.UsageException("--kafka entries must be host:port, got '" + raw + "'");
+                throw new Cli.UsageException("--kafka entries must be host:port, got '" + raw + "'");
             }
             String host = entry.substring(0, colon);
             try {
@@ -64,7 +64,7 @@ final class LocalTargets {
                     throw new NumberFormatException();
                 }
             } catch (NumberFormatException e) {
-                throw new Args.UsageException("--kafka has a bad port in '" + raw + "'");
+                throw new Cli.UsageException("--kafka has a bad port in '" + raw + "'");
             }
             requireLoopback(host, "--kafka", bootstrap);
             checked.add(entry);
@@ -99,7 +99,7 @@ final class LocalTargets {
 
     private static void requireLoopback(String host, String option, String given) {
         if (!isLoopbackName(host)) {
-            throw new Args.UsageException(option + " must point at this machine (localhost, 127.0.0.1 or [::1]); "
+            throw new Cli.UsageException(option + " must point at this machine (localhost, 127.0.0.1 or [::1]); "
                     + "refusing '" + given + "'");
         }
         if (host.equalsIgnoreCase("localhost")) {
@@ -107,12 +107,12 @@ final class LocalTargets {
             try {
                 for (InetAddress address : InetAddress.getAllByName(host)) {
                     if (!address.isLoopbackAddress()) {
-                        throw new Args.UsageException(option + ": 'localhost' resolves to " + address.getHostAddress()
+                        throw new Cli.UsageException(option + ": 'localhost' resolves to " + address.getHostAddress()
                                 + ", which is not a loopback address; use 127.0.0.1");
                     }
                 }
             } catch (UnknownHostException e) {
-                throw new Args.UsageException(option + ": 'localhost' does not resolve here; use 127.0.0.1");
+                throw new Cli.UsageException(option + ": 'localhost' does not resolve here; use 127.0.0.1");
             }
         }
     }

@@ -1,5 +1,9 @@
 package io.hourglass.bench;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -7,7 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * Accept rate of single submits over the RPC API (Dubbo Triple) against the REST API, side by side on one server:
@@ -23,59 +27,57 @@ import java.util.Set;
  */
 public final class RpcVsRest {
 
-    private static final String USAGE = """
-            Usage: java -cp delay-bench.jar io.hourglass.bench.RpcVsRest [options]
-              --base URL        REST base of the server [http://127.0.0.1:8080]
-              --rpc URL         Triple address of the same server [tri://[::1]:50051]
-              --clients C       submitting threads per transport [16]
-              --count N         messages per transport per round [20000]
-              --warmup N        messages per transport before the measured rounds [20000]
-              --rounds R        measured rounds [5]
-              --app-key K / --app-secret S   [demo / demo-secret]
-              --topic T [demo]  --out-dir DIR [docs/benchmarks]
-            """;
+    /** The command line. */
+    @Command(name = "rpc-vs-rest", sortOptions = false, usageHelpWidth = 118,
+            customSynopsis = "java -cp delay-bench.jar io.hourglass.bench.RpcVsRest [options]",
+            description = {"", "Single-submit accept rate over Dubbo Triple against REST, in alternating rounds.", ""})
+    static final class RpcVsRestCommand implements Callable<Integer> {
+        @Option(names = "--base", paramLabel = "URL", description = "REST base of the server [http://127.0.0.1:8080]")
+        String base = "http://127.0.0.1:8080";
+        @Option(names = "--rpc", paramLabel = "URL", description = "Triple address of the same server [tri://[::1]:50051]")
+        String rpc = "tri://[::1]:50051";
+        @Option(names = "--clients", paramLabel = "C", description = "submitting threads per transport [16]")
+        Integer clients;
+        @Option(names = "--count", paramLabel = "N", description = "messages per transport per round [20000]")
+        Integer count;
+        @Option(names = "--warmup", paramLabel = "N", description = "messages per transport before the measured rounds [20000]")
+        Integer warmup;
+        @Option(names = "--rounds", paramLabel = "R", description = "measured rounds [5]")
+        Integer rounds;
+        @Option(names = "--app-key", paramLabel = "K", description = "[demo]")
+        String appKey = "demo";
+        @Option(names = "--app-secret", paramLabel = "S", description = "[demo-secret]")
+        String appSecret = "demo-secret";
+        @Option(names = "--topic", paramLabel = "T", description = "[demo]")
+        String topic = "demo";
+        @Mixin
+        Cli.Common common = new Cli.Common();
+
+        @Override
+        public Integer call() throws Exception {
+            URI uri = LocalTargets.requireLocalBase(base);
+            if (!rpc.startsWith("tri://")) {
+                throw new Cli.UsageException("--rpc must be tri://host:port, got '" + rpc + "'");
+            }
+            LocalTargets.requireLocalBase(rpc.replace("tri://", "http://")); // the same loopback-only rule
+            return RpcVsRest.run(uri, rpc, Cli.range("--clients", clients, 16, 1, 1024),
+                    Cli.range("--count", count, 20_000, 1, 10_000_000), Cli.range("--warmup", warmup, 20_000, 0, 10_000_000),
+                    Cli.range("--rounds", rounds, 5, 1, 100), appKey, appSecret, topic,
+                    common.outDir());
+        }
+    }
 
     private RpcVsRest() {
     }
 
-    public static void main(String[] argv) throws Exception {
-        Args a;
-        try {
-            a = Args.parse(argv, Set.of("base", "rpc", "clients", "count", "warmup", "rounds", "app-key", "app-secret",
-                    "topic", "out-dir"), Set.of("help"));
-        } catch (Args.UsageException e) {
-            System.err.println(e.getMessage() + "\n" + USAGE);
-            System.exit(LoadGenerator.EXIT_USAGE);
-            return;
-        }
-        if (a.flag("help")) {
-            System.out.print(USAGE);
-            return;
-        }
-        URI base;
-        String rpc = a.string("rpc", "tri://[::1]:50051");
-        try {
-            base = LocalTargets.requireLocalBase(a.string("base", "http://127.0.0.1:8080"));
-            if (!rpc.startsWith("tri://")) {
-                throw new Args.UsageException("--rpc must be tri://host:port, got '" + rpc + "'");
-            }
-            LocalTargets.requireLocalBase(rpc.replace("tri://", "http://")); // the same loopback-only rule
-        } catch (Args.UsageException e) {
-            System.err.println(e.getMessage() + "\n" + USAGE);
-            System.exit(LoadGenerator.EXIT_USAGE);
-            return;
-        }
-        int clients = a.intValue("clients", 16, 1, 1024);
-        int count = (int) a.longValue("count", 20_000, 1, 10_000_000);
-        int warmup = (int) a.longValue("warmup", 20_000, 0, 10_000_000);
-        int rounds = a.intValue("rounds", 5, 1, 100);
-        String appKey = a.string("app-key", "demo");
-        String appSecret = a.string("app-secret", "demo-secret");
-        String topic = a.string("topic", "demo");
-        Path outDir = a.has("out-dir") ? Path.of(a.string("out-dir", "")) : BenchReport.defaultOutputDir();
+    public static void main(String[] argv) {
+        System.exit(Cli.run(new RpcVsRestCommand(), argv));
+    }
 
+    private static int run(URI base, String rpc, int clients, int count, int warmup, int rounds, String appKey,
+                           String appSecret, String topic, Path outDir) throws InterruptedException, IOException {
         Duration timeout = Duration.ofSeconds(30);
-        try (ApiClient rest = ApiClient.create(ApiClient.SOCKET, base, appKey, appSecret, clients, 1, timeout);
+        try (ApiClient rest = ApiClient.create(ApiClient.NETTY, base, appKey, appSecret, clients, 1, timeout);
              ApiClient dubbo = new DubboApiClient(rpc, appKey, appSecret, timeout)) {
             rest.probe();
             dubbo.probe();
@@ -124,10 +126,10 @@ public final class RpcVsRest {
                 report.paragraph("Rejected submits: " + String.join("; ", failures));
             }
             report.publish(outDir, "dubbo-vs-rest");
-            System.exit(failures.isEmpty() ? LoadGenerator.EXIT_OK : LoadGenerator.EXIT_FAILURES);
+            return failures.isEmpty() ? LoadGenerator.EXIT_OK : LoadGenerator.EXIT_FAILURES;
         } catch (ApiClient.UnreachableException e) {
             System.err.println("rpc-vs-rest: " + e.getMessage());
-            System.exit(LoadGenerator.EXIT_UNREACHABLE);
+            return LoadGenerator.EXIT_UNREACHABLE;
         }
     }
 

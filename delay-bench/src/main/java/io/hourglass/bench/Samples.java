@@ -1,52 +1,46 @@
 package io.hourglass.bench;
 
-import java.util.Arrays;
+import org.HdrHistogram.Histogram;
 
 /**
- * A growable list of {@code long} samples (latencies, lateness) with nearest-rank percentiles.
+ * Latency or lateness samples in an HdrHistogram (3 significant digits: values below 2,048 are exact, larger ones
+ * within 0.1 %), with nearest-rank percentiles. Lateness can be negative (an early record), which a histogram
+ * cannot hold: negative values go, negated, into a second histogram that is only made when one comes.
  * Not thread-safe: keep one per thread and {@link #addAll merge} them at the end.
  */
 final class Samples {
 
-    private long[] data;
-    private int size;
-    private boolean sorted = true;
+    private static final int DIGITS = 3;
 
-    Samples() {
-        this(1024);
-    }
-
-    Samples(int initialCapacity) {
-        data = new long[Math.max(16, initialCapacity)];
-    }
+    private final Histogram values = new Histogram(DIGITS); // auto-resizing: any non-negative long
+    private Histogram negated;
 
     void add(long value) {
-        if (size == data.length) {
-            data = Arrays.copyOf(data, data.length * 2);
+        if (value >= 0) {
+            values.recordValue(value);
+        } else {
+            negatives().recordValue(-value);
         }
-        if (size > 0 && value < data[size - 1]) {
-            sorted = false;
-        }
-        data[size++] = value;
     }
 
     void addAll(Samples other) {
-        for (int i = 0; i < other.size; i++) {
-            add(other.data[i]);
+        values.add(other.values);
+        if (other.negated != null) {
+            negatives().add(other.negated);
         }
     }
 
-    int size() {
-        return size;
+    long size() {
+        return values.getTotalCount() + negativeCount();
     }
 
     boolean isEmpty() {
-        return size == 0;
+        return size() == 0;
     }
 
     /**
      * The nearest-rank percentile: the smallest sample such that at least {@code p} % of the samples are at or
-     * below it ({@code p} in (0, 100]; 100 is the maximum).
+     * below it ({@code p} in (0, 100]; 100 is the maximum), as the histogram's bucket holding it reports it.
      *
      * @throws IllegalStateException when there are no samples
      */
@@ -54,57 +48,44 @@ final class Samples {
         if (!(p > 0 && p <= 100)) {
             throw new IllegalArgumentException("percentile must be in (0, 100]: " + p);
         }
-        if (size == 0) {
-            throw new IllegalStateException("no samples");
+        requireSamples();
+        long below = negativeCount();
+        if (below == 0) {
+            return values.getValueAtPercentile(p);
         }
-        sort();
-        // 1-based rank; the epsilon keeps 99.9 % of 1,000 at rank 999 (0.999 * 1000 is 999.0000000000001 in doubles)
-        int rank = (int) Math.ceil(p / 100.0 * size - 1e-9);
-        return data[Math.max(rank, 1) - 1];
+        // the rank over both histograms; the epsilon keeps 99.9 % of 1,000 at rank 999 despite doubles
+        long rank = Math.max(1, (long) Math.ceil(p / 100.0 * size() - 1e-9));
+        if (rank > below) {
+            return values.getValueAtPercentile(100.0 * (rank - below) / values.getTotalCount());
+        }
+        // the rank-th smallest negative value is the (below - rank + 1)-th smallest of the negated ones
+        return -negated.getValueAtPercentile(100.0 * (below - rank + 1) / below);
     }
 
     long min() {
-        return percentileOrThrow(0);
+        requireSamples();
+        return negativeCount() > 0 ? -negated.getMaxValue() : values.getMinValue();
     }
 
     long max() {
-        return percentile(100);
+        requireSamples();
+        return values.getTotalCount() > 0 ? values.getMaxValue() : -negated.getMinValue();
     }
 
-    double mean() {
-        if (size == 0) {
+    private long negativeCount() {
+        return negated == null ? 0 : negated.getTotalCount();
+    }
+
+    private Histogram negatives() {
+        if (negated == null) {
+            negated = new Histogram(DIGITS);
+        }
+        return negated;
+    }
+
+    private void requireSamples() {
+        if (isEmpty()) {
             throw new IllegalStateException("no samples");
-        }
-        double sum = 0;
-        for (int i = 0; i < size; i++) {
-            sum += data[i];
-        }
-        return sum / size;
-    }
-
-    /** How many samples are strictly below {@code bound}. */
-    int countBelow(long bound) {
-        int n = 0;
-        for (int i = 0; i < size; i++) {
-            if (data[i] < bound) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private long percentileOrThrow(int index) {
-        if (size == 0) {
-            throw new IllegalStateException("no samples");
-        }
-        sort();
-        return data[index];
-    }
-
-    private void sort() {
-        if (!sorted) {
-            Arrays.sort(data, 0, size);
-            sorted = true;
         }
     }
 }

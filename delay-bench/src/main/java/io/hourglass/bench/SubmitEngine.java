@@ -72,7 +72,7 @@ final class SubmitEngine {
             w.thread.start();
             workers.add(w);
         }
-        Samples latency = new Samples(Math.min(plan.chunks(), 1 << 20));
+        Samples latency = new Samples();
         long maxLag = 0;
         for (Worker w : workers) {
             w.thread.join(Math.max(1, deadlineMs - System.currentTimeMillis() + 60_000));
@@ -94,7 +94,7 @@ final class SubmitEngine {
     private final class Worker implements Runnable {
         final int index;
         final Thread thread;
-        final Samples latency = new Samples(4096);
+        final Samples latency = new Samples();
         long maxLagMs;
         int consecutiveTransportFailures;
 

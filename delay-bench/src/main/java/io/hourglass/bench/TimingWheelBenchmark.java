@@ -25,7 +25,6 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -187,20 +186,13 @@ public class TimingWheelBenchmark {
 
     /**
      * Runs the benchmarks of this class (JMH options may be given, e.g. {@code -f 1 -wi 1 -i 1 -r 1s}), prints a
-     * table and writes it to {@code <out-dir>/jmh-<UTC>.md}. Extra options: {@code --out-dir DIR}.
+     * table and writes it to {@code <out-dir>/jmh-<UTC>.md}.
      */
     public static void main(String[] args) throws RunnerException, IOException {
-        List<String> jmhArgs = new ArrayList<>();
-        Path outDir = BenchReport.defaultOutputDir();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--out-dir") && i + 1 < args.length) {
-                outDir = Path.of(args[++i]);
-            } else if (args[i].startsWith("--out-dir=")) {
-                outDir = Path.of(args[i].substring("--out-dir=".length()));
-            } else {
-                jmhArgs.add(args[i]);
-            }
-        }
+        run(BenchReport.defaultOutputDir(), List.of(args));
+    }
+
+    static void run(Path outDir, List<String> jmhArgs) throws RunnerException, IOException {
         CommandLineOptions cli;
         try {
             cli = new CommandLineOptions(jmhArgs.toArray(String[]::new));

@@ -53,41 +53,55 @@ class LoadOptionsTest {
 
     @Test
     void mistakesAreRefusedWithAMessageNamingTheOption() {
-        assertThatThrownBy(() -> parse("--count 10")).hasMessageContaining("--scenario is required");
+        assertThatThrownBy(() -> parse("--count 10")).hasMessageContaining("Missing required option: '--scenario");
         assertThatThrownBy(() -> parse("--scenario soak")).hasMessageContaining("--scenario must be one of");
         assertThatThrownBy(() -> parse("--scenario accept --rate 5")).hasMessageContaining("--rate does not apply");
         assertThatThrownBy(() -> parse("--scenario accept --batch-size 10")).hasMessageContaining("--mode batch");
         assertThatThrownBy(() -> parse("--scenario accept --mode batch --batch-size 1001"))
                 .hasMessageContaining("--batch-size must be between 1 and 1000");
-        assertThatThrownBy(() -> parse("--scenario accept --count ten")).hasMessageContaining("--count must be a whole number");
-        assertThatThrownBy(() -> parse("--scenario accept --clients")).hasMessageContaining("--clients needs a value");
-        assertThatThrownBy(() -> parse("--scenario accept --nope 1")).hasMessageContaining("unknown option --nope");
-        assertThatThrownBy(() -> parse("--scenario accept --count 1 --count 2")).hasMessageContaining("given twice");
+        assertThatThrownBy(() -> parse("--scenario accept --count ten"))
+                .hasMessageContaining("'--count'").hasMessageContaining("must be a whole number, got 'ten'");
+        assertThatThrownBy(() -> parse("--scenario accept --clients")).hasMessageContaining("'--clients'");
+        assertThatThrownBy(() -> parse("--scenario accept --nope 1")).hasMessageContaining("Unknown option").hasMessageContaining("'--nope'");
+        assertThatThrownBy(() -> parse("--scenario accept --count 1 --count 2"))
+                .hasMessageContaining("'--count'").hasMessageContaining("only once");
         assertThatThrownBy(() -> parse("--scenario steady --min-delay-ms 5000 --max-delay-ms 10"))
                 .hasMessageContaining("--max-delay-ms");
         assertThatThrownBy(() -> parse("--scenario burst --kafka broker:9092")).hasMessageContaining("--kafka must point");
-        assertThatThrownBy(() -> parse("--scenario accept stray")).hasMessageContaining("unexpected argument 'stray'");
+        assertThatThrownBy(() -> parse("--scenario accept stray")).hasMessageContaining("'stray'");
     }
 
     @Test
-    void theSocketClientIsTheDefaultAndTheJdkOneCanBeChosen() {
-        assertThat(parse("--scenario accept").client()).isEqualTo("socket");
+    void theNettyClientIsTheDefaultAndTheJdkOneCanBeChosen() {
+        assertThat(parse("--scenario accept").client()).isEqualTo("netty");
         LoadOptions jdk = parse("--scenario accept --client jdk --http-clients 2");
         assertThat(jdk.client()).isEqualTo("jdk");
         assertThat(jdk.httpClients()).isEqualTo(2);
         assertThat(parse("--scenario accept --base https://localhost:8443").client()).isEqualTo("jdk");
         assertThatThrownBy(() -> parse("--scenario accept --client curl")).hasMessageContaining("--client must be one of");
         assertThatThrownBy(() -> parse("--scenario accept --http-clients 2")).hasMessageContaining("--client jdk only");
-        assertThatThrownBy(() -> parse("--scenario accept --client socket --base https://127.0.0.1:8443"))
+        assertThatThrownBy(() -> parse("--scenario accept --client netty --base https://127.0.0.1:8443"))
                 .hasMessageContaining("plain http only");
-        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--scenario", "accept", "--app-key", "a\r\nX-Evil: 1"}))
+        assertThatThrownBy(() -> LoadOptions.parse("--scenario", "accept", "--app-key", "a\r\nX-Evil: 1"))
                 .hasMessageContaining("--app-key");
     }
 
     @Test
-    void helpIsRecognisedAnywhere() {
-        assertThat(LoadOptions.wantsHelp(new String[] {"--scenario", "accept", "--help"})).isTrue();
-        assertThat(LoadOptions.wantsHelp(new String[] {})).isTrue();
-        assertThat(LoadOptions.wantsHelp(new String[] {"--scenario", "accept"})).isFalse();
+    void theCommandLineAnswersHelpAndMistakesWithTheirExitStatus() {
+        assertThat(LoadGenerator.run(new String[] {"--scenario", "accept", "--help"})).isEqualTo(LoadGenerator.EXIT_OK);
+        assertThat(LoadGenerator.run(new String[] {"--scenario", "accept", "--count", "0"}))
+                .isEqualTo(LoadGenerator.EXIT_USAGE);
+        assertThat(LoadGenerator.run(new String[] {})).isEqualTo(LoadGenerator.EXIT_USAGE);
+    }
+
+    @Test
+    void theHelpListsEveryOptionWithADescription() {
+        picocli.CommandLine cli = Cli.commandLine(new LoadOptions.LoadCommand());
+        String help = cli.getUsageMessage();
+        assertThat(cli.getCommandSpec().options()).hasSizeGreaterThan(20).allSatisfy(option -> {
+            assertThat(help).contains(option.longestName());
+            assertThat(option.description()).isNotEmpty();
+        });
+        assertThat(help).contains("Scenarios", "Exit status");
     }
 }

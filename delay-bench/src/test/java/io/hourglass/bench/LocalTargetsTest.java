@@ -38,7 +38,7 @@ class LocalTargetsTest {
             "http://[::2]:8080"})
     void anyOtherBaseUrlIsRefused(String given) {
         assertThatThrownBy(() -> LocalTargets.requireLocalBase(given))
-                .isInstanceOf(Args.UsageException.class)
+                .isInstanceOf(Cli.UsageException.class)
                 .hasMessageContaining("--base");
     }
 
@@ -53,7 +53,7 @@ class LocalTargetsTest {
             "127.0.0.1:", "127.0.0.1:99999", ""})
     void aKafkaListWithAnyOtherEntryIsRefused(String given) {
         assertThatThrownBy(() -> LocalTargets.requireLocalKafka(given))
-                .isInstanceOf(Args.UsageException.class)
+                .isInstanceOf(Cli.UsageException.class)
                 .hasMessageContaining("--kafka");
     }
 
