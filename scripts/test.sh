@@ -10,14 +10,21 @@
 # exit, also when the run fails. Debian's chromium and chromium-driver are installed for the console's browser
 # tests (HOURGLASS_CHROME, HOURGLASS_CHROMEDRIVER).
 # HOURGLASS_SKIP_SERVICES=1 skips all of that; the tests that need a server are then skipped.
+# The container image is built too (-Pimage, on a base image made here: scripts/lib/image.sh) and run in podman by
+# ContainerImageIT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prereqs.sh
 source scripts/lib/services.sh
 source scripts/lib/monitoring.sh
+source scripts/lib/image.sh
 ensure_jdk
 ensure_promtool
+ensure_podman
 check_monitoring
+# the image's base (~30 s the first time on a machine) is made while the servers start; checked before Maven
+ensure_base_image >/dev/null 2>&1 &
+_hg_base_image_pid=$!
 
 start=$(date +%s)
 if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
@@ -63,5 +70,7 @@ if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
   echo "scripts/test.sh: etcd, ZooKeeper and Redis ready in $(( $(date +%s) - start )) s ($HOURGLASS_ETCD_ENDPOINTS, $HOURGLASS_ZK_CONNECT, $HOURGLASS_REDIS_ADDRESS)"
 fi
 
-./mvnw -B -ntp verify "$@"
+wait "$_hg_base_image_pid" || true
+ensure_base_image   # cached by now; a failure of the background run shows here
+./mvnw -B -ntp verify -Pimage -Dimage.base="$HOURGLASS_IMAGE_BASE" "$@"
 echo "scripts/test.sh: whole suite passed in $(( $(date +%s) - start )) s"

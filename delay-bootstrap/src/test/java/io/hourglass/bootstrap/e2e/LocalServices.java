@@ -25,7 +25,7 @@ final class LocalServices implements AutoCloseable {
     final int zkPort;
 
     LocalServices() throws IOException {
-        this.script = findScript();
+        this.script = findAbove("scripts/lib/services.sh");
         // under /tmp, world-traversable: mariadbd runs as the mysql user (a JUnit @TempDir is 0700)
         this.dir = Files.createTempDirectory(Path.of("/tmp"), "hourglass-faults-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
@@ -50,7 +50,7 @@ final class LocalServices implements AutoCloseable {
         return missing.isEmpty() ? null : String.join(", ", missing);
     }
 
-    private static boolean onPath(String name) {
+    static boolean onPath(String name) {
         for (String p : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!p.isEmpty() && Files.isExecutable(Path.of(p, name))) {
                 return true;
@@ -59,14 +59,15 @@ final class LocalServices implements AutoCloseable {
         return false;
     }
 
-    private static Path findScript() {
+    /** A file of the repository ({@code relative} to its root), found from the working directory upwards. */
+    static Path findAbove(String relative) {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path s = d.resolve("scripts/lib/services.sh");
+            Path s = d.resolve(relative);
             if (Files.isRegularFile(s)) {
                 return s;
             }
         }
-        throw new IllegalStateException("scripts/lib/services.sh not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
     }
 
     /** Runs {@code bash services.sh <function> [args]} on this test's services; fails on a non-zero exit. */
