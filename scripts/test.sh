@@ -9,20 +9,23 @@
 # HOURGLASS_CASSANDRA_CONTACT tell the tests where) and stopped at
 # exit, also when the run fails. Debian's chromium and chromium-driver are installed for the console's browser
 # tests (HOURGLASS_CHROME, HOURGLASS_CHROMEDRIVER).
-# HOURGLASS_SKIP_SERVICES=1 skips all of that; the tests that need a server are then skipped (without it, such a test
-# fails when its server is missing: docs/architecture.md, Testing).
-# Always installed: Node.js and the npm packages of delay-bootstrap/src/test/node (scripts/lib/node.sh), for the
-# tests that read the server with clients in another language.
+source scripts/lib/node.sh
+source scripts/lib/image.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prereqs.sh
 source scripts/lib/services.sh
 source scripts/lib/monitoring.sh
 source scripts/lib/node.sh
+source scripts/lib/image.sh
 ensure_jdk
 ensure_node_clients
 ensure_promtool
+ensure_podman
 check_monitoring
+# the image's base (~30 s the first time on a machine) is made while the servers start; checked before Maven
+ensure_base_image >/dev/null 2>&1 &
+_hg_base_image_pid=$!
 
 start=$(date +%s)
 if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
@@ -68,5 +71,7 @@ if [ "${HOURGLASS_SKIP_SERVICES:-}" != 1 ]; then
   echo "scripts/test.sh: etcd, ZooKeeper and Redis ready in $(( $(date +%s) - start )) s ($HOURGLASS_ETCD_ENDPOINTS, $HOURGLASS_ZK_CONNECT, $HOURGLASS_REDIS_ADDRESS)"
 fi
 
-./mvnw -B -ntp verify "$@"
+wait "$_hg_base_image_pid" || true
+ensure_base_image   # cached by now; a failure of the background run shows here
+./mvnw -B -ntp verify -Pimage -Dimage.base="$HOURGLASS_IMAGE_BASE" "$@"
 echo "scripts/test.sh: whole suite passed in $(( $(date +%s) - start )) s"

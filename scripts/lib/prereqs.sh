@@ -1,4 +1,16 @@
 # Shared by run.sh and test.sh: make sure the tools exist on a fresh Debian machine.
+
+# The body of a library script executed rather than sourced (`bash scripts/lib/services.sh start_mariadb`): runs the
+# function named by the first argument with the others, or lists the functions there are.
+_hg_run_function() {
+  set -euo pipefail
+  if [ -n "${1:-}" ] && [ "${1#_}" = "$1" ] && declare -F "$1" >/dev/null; then
+    "$@"
+  else
+    echo "usage: bash $0 <function> [args]: one of" $(declare -F | awk '{print $3}' | grep -v '^_') >&2
+    exit 2
+  fi
+}
 ensure_apt_updated() {
   if [ -z "${_HG_APT_UPDATED:-}" ]; then
     apt-get update -qq

@@ -331,11 +331,5 @@ unset _hg_service_file
 # Executed rather than sourced: run the function named by the first argument (any of the functions above and in
 # services.d, e.g. `bash scripts/lib/services.sh restart_mariadb --kill`).
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  set -euo pipefail
-  if [ -n "${1:-}" ] && [ "${1#_}" = "$1" ] && declare -F "$1" >/dev/null; then
-    "$@"
-  else
-    echo "usage: bash $0 <function> [args]: one of" $(declare -F | awk '{print $3}' | grep -v '^_') >&2
-    exit 2
-  fi
+  _hg_run_function "$@"
 fi

@@ -52,13 +52,24 @@ final class LocalServices implements AutoCloseable {
         return missing.isEmpty() ? null : String.join(", ", missing);
     }
 
-    private static boolean onPath(String name) {
+    static boolean onPath(String name) {
         for (String p : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!p.isEmpty() && Files.isExecutable(Path.of(p, name))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** A file of the repository ({@code relative} to its root), found from the working directory upwards. */
+    static Path findAbove(String relative) {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path s = d.resolve(relative);
+            if (Files.isRegularFile(s)) {
+                return s;
+            }
+        }
+        throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
     }
 
     /** Runs {@code bash services.sh <function> [args]} on this test's services; fails on a non-zero exit. */
