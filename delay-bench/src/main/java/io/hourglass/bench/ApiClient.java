@@ -128,7 +128,7 @@ abstract class ApiClient implements AutoCloseable {
         throw new UnsupportedOperationException(describeTransport() + " is not asynchronous");
     }
 
-    /** The transport, for the report ("netty, one keep-alive channel per thread"). */
+    /** The transport, for the report ("netty, one keep-alive channel per client, driven by its event loop"). */
     abstract String describeTransport();
 
     @Override

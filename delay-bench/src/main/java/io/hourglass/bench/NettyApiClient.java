@@ -73,6 +73,8 @@ import java.util.function.Consumer;
 final class NettyApiClient extends ApiClient {
 
     static final int MAX_BODY_BYTES = 64 << 20;
+    /** How often a channel checks its request's deadline (at most; a tenth of the timeout when shorter). */
+    private static final Duration TICK = Duration.ofMillis(100);
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
 
     private final EventLoopGroup group;
@@ -277,6 +279,7 @@ final class NettyApiClient extends ApiClient {
         final EventLoop loop = group.next();
         private Channel channel;
         private Answer answer;
+        private ScheduledFuture<?> ticker; // expires requests past their deadline
         long connects;
         long retries;
 
@@ -291,6 +294,10 @@ final class NettyApiClient extends ApiClient {
         /** Any thread: a request in flight fails (and is not sent again), the channel is closed. */
         void abandon() {
             onLoop(() -> {
+                if (ticker != null) {
+                    ticker.cancel(false);
+                    ticker = null;
+                }
                 if (answer != null) {
                     answer.finish(new InterruptedIOException("abandoned by its caller"));
                 }
@@ -372,14 +379,21 @@ final class NettyApiClient extends ApiClient {
                     close(); // the answer stays readable in the Answer
                 }
                 done.answered(answered, null);
-            }, loop.schedule(() -> {
-                a.finish(new SocketTimeoutException("no answer within " + wait.toMillis() + " ms"));
-            }, wait.toNanos(), TimeUnit.NANOSECONDS));
-            ch.writeAndFlush(request).addListener(f -> {
-                if (!f.isSuccess()) {
-                    a.finish(asIoException(f.cause()));
-                }
-            });
+            }, System.nanoTime() + wait.toNanos(), wait.toMillis());
+            if (ticker == null) {
+                // one periodic check per channel rather than a timer per request: a timer set and cancelled per
+                // request moves the loop's next deadline (a timerfd_settime call) on every answer
+                long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TICK.toNanos(), wait.toNanos() / 10));
+                ticker = loop.scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.NANOSECONDS);
+            }
+            ch.writeAndFlush(request, ch.voidPromise()); // a failed write goes to exceptionCaught
+        }
+
+        private void tick() {
+            Answer a = answer;
+            if (a != null) {
+                a.expire(System.nanoTime());
+            }
         }
 
         private ChannelFuture connect() {
@@ -424,17 +438,26 @@ final class NettyApiClient extends ApiClient {
         boolean started;      // some of the answer arrived
         private boolean interim;
         private Done done;    // non-null while a request is in flight
-        private ScheduledFuture<?> timeout;
+        private long deadline; // nanoTime
+        private long waitMs;
 
-        /** Before writing a request: {@code done} is called once, by {@link #finish}. */
-        void begin(Done done, ScheduledFuture<?> timeout) {
+        /** Before writing a request: {@code done} is called once, by {@link #finish} or {@link #expire}. */
+        void begin(Done done, long deadline, long waitMs) {
             length = 0;
             status = 0;
             keepAlive = false;
             started = false;
             interim = false;
             this.done = done;
-            this.timeout = timeout;
+            this.deadline = deadline;
+            this.waitMs = waitMs;
+        }
+
+        /** Fails the request in flight once its deadline passed. */
+        void expire(long now) {
+            if (done != null && now - deadline >= 0) {
+                finish(new SocketTimeoutException("no answer within " + waitMs + " ms"));
+            }
         }
 
         /** The request is answered ({@code failure} null) or failed; a later call for it does nothing. */
@@ -444,8 +467,6 @@ final class NettyApiClient extends ApiClient {
                 return;
             }
             done = null;
-            timeout.cancel(false);
-            timeout = null;
             d.answered(this, failure);
         }
 
