@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The two submit calls of the REST API, {@code POST /api/v1/messages} and {@code POST /api/v1/messages/batch},
@@ -100,7 +101,34 @@ abstract class ApiClient implements AutoCloseable {
      */
     abstract List<Outcome> submitBatch(int thread, List<Message> messages) throws InterruptedException;
 
-    /** The transport, for the report ("netty, one keep-alive channel per thread"). */
+    /**
+     * True when the client runs the closed loop itself ({@link #submitAsync}, {@link #submitBatchAsync},
+     * {@link #later}): the answer's callback, on the client's I/O thread, sends the thread's next request, so no
+     * request is handed from a submitting thread to an I/O thread and back.
+     */
+    boolean asynchronous() {
+        return false;
+    }
+
+    /**
+     * {@link #submit} without waiting: {@code done} gets the outcome on the I/O thread of client {@code thread}
+     * (one request in flight per client: call again only from {@code done} or after it ran).
+     */
+    void submitAsync(int thread, Message message, Consumer<Outcome> done) {
+        throw new UnsupportedOperationException(describeTransport() + " is not asynchronous");
+    }
+
+    /** {@link #submitBatch} without waiting, as {@link #submitAsync}. */
+    void submitBatchAsync(int thread, List<Message> messages, Consumer<List<Outcome>> done) {
+        throw new UnsupportedOperationException(describeTransport() + " is not asynchronous");
+    }
+
+    /** Runs {@code task} on the I/O thread of client {@code thread} after {@code delayMs} (pacing). */
+    void later(int thread, Runnable task, long delayMs) {
+        throw new UnsupportedOperationException(describeTransport() + " is not asynchronous");
+    }
+
+    /** The transport, for the report ("netty, one keep-alive channel per client, driven by its event loop"). */
     abstract String describeTransport();
 
     @Override

@@ -101,10 +101,10 @@ record LoadOptions(
         String topic = "demo";
         @Option(names = "--count", paramLabel = "N", description = "messages, a/b [100000 / 50000]")
         Integer count;
-        @Option(names = "--clients", paramLabel = "C", description = "concurrent submitting threads, a/b/s [16 / 4 / 4]")
+        @Option(names = "--clients", paramLabel = "C", description = "concurrent clients, one request in flight each, a/b/s [16 / 4 / 4]")
         Integer clients;
         @Option(names = "--client", paramLabel = "T", description = {
-            "HTTP client: netty (Netty's HTTP codec, one keep-alive channel per thread; http only) |",
+            "HTTP client: netty (Netty's HTTP codec, one keep-alive channel per client on the event loops; http only) |",
             "jdk (java.net.http.HttpClient) [netty; jdk for an https base]"})
         String client;
         @Option(names = "--http-clients", paramLabel = "H", description = "--client jdk: HttpClient instances shared by the threads [min(C, 4)]")
@@ -254,7 +254,7 @@ record LoadOptions(
         t.row("app key", appKey).row("topic", topic);
         t.row("messages", BenchReport.count(count));
         boolean jdk = client.equals(ApiClient.JDK);
-        t.row("HTTP client", jdk ? "jdk (java.net.http)" : "netty (one keep-alive channel per thread)");
+        t.row("HTTP client", jdk ? "jdk (java.net.http)" : "netty (one keep-alive channel per client, on the event loops)");
         t.row("clients (threads / HttpClients)", clients + " / " + (jdk ? String.valueOf(httpClients) : "n/a"));
         t.row("mode", mode.equals(BATCH) ? "batch of " + batchSize : "single");
         t.row("time field", timeField);

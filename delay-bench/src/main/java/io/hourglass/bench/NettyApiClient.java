@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
@@ -31,9 +32,11 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,16 +48,21 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
- * The submit calls over Netty's HTTP/1.1 codec with one keep-alive channel per submitting thread (the default,
- * {@code --client netty}). A thread writes its request and parks until the channel's handler has the whole answer:
- * one request in flight per thread, no pipelining, the load model of a blocking client. Bodies are written by the
- * thread's Jackson generator straight into a pooled buffer ({@link SubmitJson.Writer}); the answer's body is
- * collected into a byte array the channel reuses, and a single submit's {@code id}/{@code deliverAt} are read
- * with Jackson's streaming parser.
+ * The submit calls over Netty's HTTP/1.1 codec with one keep-alive channel per client (the default,
+ * {@code --client netty}). Each client's channel stays on one event loop, which does all of that client's work: it
+ * writes the request body with the client's Jackson generator straight into a pooled buffer
+ * ({@link SubmitJson.Writer}), collects the answer's body into a byte array the channel reuses, reads a single
+ * submit's {@code id}/{@code deliverAt} with Jackson's streaming parser, and hands the outcome to a callback that
+ * sends the client's next request ({@link #submitAsync}, driven by {@link SubmitEngine}): one request in flight per
+ * client, no pipelining, and no thread handoff per request. The blocking {@link #submit} waits for the same
+ * callback (the probe, {@link RpcVsRest}, tests).
  *
  * <p>A channel is opened on first use and again after the server said {@code Connection: close} (Tomcat does every
  * 100 requests) or closed it, and after an error or a timeout. A request is sent a second time, once, only when it
@@ -65,6 +73,8 @@ import java.util.concurrent.locks.LockSupport;
 final class NettyApiClient extends ApiClient {
 
     static final int MAX_BODY_BYTES = 64 << 20;
+    /** How often a channel checks its request's deadline (at most; a tenth of the timeout when shorter). */
+    private static final Duration TICK = Duration.ofMillis(100);
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
 
     private final EventLoopGroup group;
@@ -90,9 +100,9 @@ final class NettyApiClient extends ApiClient {
                 .set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
         this.postHeaders = getHeaders.copy().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         this.timeout = timeout;
-        // one event loop per 16 channels: the loop only moves bytes, the submitting threads do the rest; native
-        // epoll where there is one (less CPU per request than the JDK selector)
-        int loops = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), (threads + 15) / 16));
+        // the event loops do all the client work, so one per core (at most one per client); native epoll where
+        // there is one (less CPU per request than the JDK selector)
+        int loops = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), threads));
         DefaultThreadFactory loopThreads = new DefaultThreadFactory("bench-http", true);
         boolean epoll = Epoll.isAvailable();
         this.group = epoll ? new EpollEventLoopGroup(loops, loopThreads) : new NioEventLoopGroup(loops, loopThreads);
@@ -109,63 +119,92 @@ final class NettyApiClient extends ApiClient {
     @Override
     void probe() throws UnreachableException {
         Connection c = new Connection();
+        Waiter<Object> w = new Waiter<>();
+        c.onLoop(() -> c.exchange(HttpMethod.GET, PROBE_PATH, null, PROBE_TIMEOUT,
+                (a, e) -> w.accept(e != null ? e : (Object) a.status)));
+        Object result;
         try {
-            Answer a = c.exchange(HttpMethod.GET, PROBE_PATH, null, PROBE_TIMEOUT);
-            String refusal = probeRefusal(base, appKey, a.status);
-            if (refusal != null) {
-                throw new UnreachableException(refusal, null);
-            }
-        } catch (ConnectException e) {
-            throw new UnreachableException("nothing answers at " + base + " (connection refused). Is the server "
-                    + "running? Start it with scripts/run.sh, or pass --base.", e);
-        } catch (SocketTimeoutException e) {
-            throw new UnreachableException(c.connects == 0
-                    ? "nothing answers at " + base + " (connect timed out). Is the server running? Start it "
-                      + "with scripts/run.sh, or pass --base."
-                    : "the server at " + base + " accepted a connection but did not answer within 10 s", e);
-        } catch (IOException e) {
-            throw new UnreachableException("cannot talk to " + base + ": " + describe(e), e);
+            result = w.await(c::abandon);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnreachableException("interrupted while probing " + base, e);
         } finally {
-            c.close();
+            c.abandon();
+        }
+        if (result instanceof Integer status) {
+            String refusal = probeRefusal(base, appKey, status);
+            if (refusal != null) {
+                throw new UnreachableException(refusal, null);
+            }
+        } else if (result instanceof ConnectException e) {
+            throw new UnreachableException("nothing answers at " + base + " (connection refused). Is the server "
+                    + "running? Start it with scripts/run.sh, or pass --base.", e);
+        } else if (result instanceof SocketTimeoutException e) {
+            throw new UnreachableException(c.connects == 0
+                    ? "nothing answers at " + base + " (connect timed out). Is the server running? Start it "
+                      + "with scripts/run.sh, or pass --base."
+                    : "the server at " + base + " accepted a connection but did not answer within 10 s", e);
+        } else {
+            IOException e = (IOException) result;
+            throw new UnreachableException("cannot talk to " + base + ": " + describe(e), e);
         }
     }
 
     @Override
     Outcome submit(int thread, Message message) throws InterruptedException {
-        Connection c = connections[thread % connections.length];
-        Answer a;
-        try {
-            a = c.exchange(HttpMethod.POST, SINGLE_PATH, c.writer.single(ALLOC, message), timeout);
-        } catch (IOException e) {
-            return Outcome.failed("transport " + describe(e));
-        }
-        if (a.status / 100 != 2) {
-            return Outcome.failed(problem(a.status, a.body, 0, a.length));
-        }
-        return SubmitJson.readAccepted(a.status, a.body, 0, a.length);
+        Waiter<Outcome> w = new Waiter<>();
+        submitAsync(thread, message, w);
+        return w.await(() -> connections[thread % connections.length].abandon());
     }
 
     @Override
     List<Outcome> submitBatch(int thread, List<Message> messages) throws InterruptedException {
+        Waiter<List<Outcome>> w = new Waiter<>();
+        submitBatchAsync(thread, messages, w);
+        return w.await(() -> connections[thread % connections.length].abandon());
+    }
+
+    @Override
+    boolean asynchronous() {
+        return true;
+    }
+
+    @Override
+    void submitAsync(int thread, Message message, Consumer<Outcome> done) {
         Connection c = connections[thread % connections.length];
-        Answer a;
-        try {
-            a = c.exchange(HttpMethod.POST, BATCH_PATH, c.writer.batch(ALLOC, messages), timeout);
-        } catch (IOException e) {
-            return allFailed(messages.size(), "transport " + describe(e));
-        }
-        if (a.status / 100 != 2) {
-            return allFailed(messages.size(), problem(a.status, a.body, 0, a.length));
-        }
-        return batchOutcomes(a.status, a.body, 0, a.length, messages.size());
+        c.onLoop(() -> c.post(SINGLE_PATH, () -> c.writer.single(ALLOC, message), timeout, (a, e) -> {
+            if (e != null) {
+                done.accept(Outcome.failed("transport " + describe(e)));
+            } else if (a.status / 100 != 2) {
+                done.accept(Outcome.failed(problem(a.status, a.body, 0, a.length)));
+            } else {
+                done.accept(SubmitJson.readAccepted(a.status, a.body, 0, a.length));
+            }
+        }));
+    }
+
+    @Override
+    void submitBatchAsync(int thread, List<Message> messages, Consumer<List<Outcome>> done) {
+        Connection c = connections[thread % connections.length];
+        c.onLoop(() -> c.post(BATCH_PATH, () -> c.writer.batch(ALLOC, messages), timeout, (a, e) -> {
+            if (e != null) {
+                done.accept(allFailed(messages.size(), "transport " + describe(e)));
+            } else if (a.status / 100 != 2) {
+                done.accept(allFailed(messages.size(), problem(a.status, a.body, 0, a.length)));
+            } else {
+                done.accept(batchOutcomes(a.status, a.body, 0, a.length, messages.size()));
+            }
+        }));
+    }
+
+    @Override
+    void later(int thread, Runnable task, long delayMs) {
+        connections[thread % connections.length].loop.schedule(task, delayMs, TimeUnit.MILLISECONDS);
     }
 
     @Override
     String describeTransport() {
-        return "netty, one keep-alive channel per thread";
+        return "netty, one keep-alive channel per client, driven by its event loop";
     }
 
     /** Channels opened and requests retried on a stale channel, over all threads (read after the run). */
@@ -173,8 +212,11 @@ final class NettyApiClient extends ApiClient {
         long connects = 0;
         long retries = 0;
         for (Connection c : connections) {
-            connects += c.connects;
-            retries += c.retries;
+            Waiter<long[]> w = new Waiter<>();
+            c.onLoop(() -> w.accept(new long[] {c.connects, c.retries}));
+            long[] stats = w.awaitUninterruptibly();
+            connects += stats[0];
+            retries += stats[1];
         }
         return new long[] {connects, retries};
     }
@@ -182,112 +224,188 @@ final class NettyApiClient extends ApiClient {
     @Override
     public void close() {
         for (Connection c : connections) {
-            c.close();
+            c.abandon();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** A submitting thread's channel (reopened as needed) and JSON writer; only that thread touches it. */
+    /** What becomes of one request: the answer (valid during the call) or why there is none. */
+    @FunctionalInterface
+    private interface Done {
+        void answered(Answer answer, IOException failure);
+    }
+
+    /** A request body, written on the event loop. */
+    @FunctionalInterface
+    private interface Body {
+        ByteBuf write() throws IOException;
+    }
+
+    /** A caller blocked on an asynchronous call: {@link #probe}, the blocking submits and the unit tests. */
+    private static final class Waiter<T> extends CompletableFuture<T> implements Consumer<T> {
+        @Override
+        public void accept(T value) {
+            complete(value);
+        }
+
+        /** The call has its own timeout; on an interrupt {@code abandon} closes the channel. */
+        T await(Runnable abandon) throws InterruptedException {
+            try {
+                return get();
+            } catch (InterruptedException e) {
+                abandon.run();
+                throw e;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(describe(e.getCause()), e.getCause());
+            }
+        }
+
+        T awaitUninterruptibly() {
+            try {
+                return join();
+            } catch (CompletionException e) {
+                throw new IllegalStateException(describe(e.getCause()), e.getCause());
+            }
+        }
+    }
+
+    /**
+     * A client's channel (reopened as needed) and JSON writer. Everything here runs on the connection's own event
+     * loop ({@link #onLoop}): the request is written, and the next one started by the answer's callback, on the
+     * thread that read the answer, with no handoff to another thread in between.
+     */
     private final class Connection {
         final SubmitJson.Writer writer = new SubmitJson.Writer();
+        final EventLoop loop = group.next();
         private Channel channel;
         private Answer answer;
+        private ScheduledFuture<?> ticker; // expires requests past their deadline
         long connects;
         long retries;
 
+        void onLoop(Runnable task) {
+            if (loop.inEventLoop()) {
+                task.run();
+            } else {
+                loop.execute(task);
+            }
+        }
+
+        /** Any thread: a request in flight fails (and is not sent again), the channel is closed. */
+        void abandon() {
+            onLoop(() -> {
+                if (ticker != null) {
+                    ticker.cancel(false);
+                    ticker = null;
+                }
+                if (answer != null) {
+                    answer.finish(new InterruptedIOException("abandoned by its caller"));
+                }
+                close();
+            });
+        }
+
+        /** Event loop: {@link #exchange} of a POST; a body that cannot be written fails the request. */
+        void post(String path, Body body, Duration wait, Done done) {
+            ByteBuf bytes;
+            try {
+                bytes = body.write();
+            } catch (IOException e) {
+                done.answered(null, e);
+                return;
+            }
+            exchange(HttpMethod.POST, path, bytes, wait, done);
+        }
+
         /**
-         * Sends one request and waits for its whole answer.
+         * Event loop: sends one request and calls {@code done} with its whole answer or its failure, on this loop.
+         * After a failure the channel is closed (the next call opens a new one).
          *
          * @param body released here; null for none (and no {@code Content-Length})
-         * @return the answer, valid until the next call
-         * @throws IOException the request failed; the channel is closed (the next call opens a new one)
          */
-        Answer exchange(HttpMethod method, String path, ByteBuf body, Duration wait)
-                throws IOException, InterruptedException {
-            try {
-                for (int attempt = 0; ; attempt++) { // at most two: the retry needs a reused channel
-                    boolean reused = channel != null && channel.isActive();
-                    if (!reused) {
-                        close();
-                        connect();
-                    }
-                    Answer a = answer;
-                    FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path,
-                            body == null ? Unpooled.EMPTY_BUFFER : body.retainedDuplicate(), false);
-                    request.headers().set(body == null ? getHeaders : postHeaders);
-                    if (body != null) {
-                        HttpUtil.setContentLength(request, body.readableBytes());
-                    }
-                    a.begin();
-                    long deadline = System.nanoTime() + wait.toNanos();
-                    channel.writeAndFlush(request).addListener(f -> {
-                        if (!f.isSuccess()) {
-                            a.finish(asIoException(f.cause()));
-                        }
-                    });
-                    boolean answered;
-                    try {
-                        answered = a.await(deadline);
-                    } catch (InterruptedException e) {
-                        close();
-                        throw e;
-                    }
-                    if (!answered) {
-                        close();
-                        throw new SocketTimeoutException("no answer within " + wait.toMillis() + " ms");
-                    }
-                    if (a.failure != null) {
-                        close();
-                        if (attempt == 0 && reused && !a.started && staleChannel(a.failure)) {
-                            retries++;
-                            continue;
-                        }
-                        throw a.failure;
-                    }
-                    if (!a.keepAlive) {
-                        close(); // the answer stays readable in the Answer
-                    }
-                    return a;
-                }
-            } finally {
+        void exchange(HttpMethod method, String path, ByteBuf body, Duration wait, Done done) {
+            Done release = (a, e) -> {
                 if (body != null) {
                     body.release();
                 }
+                done.answered(a, e);
+            };
+            attempt(0, method, path, body, wait, release);
+        }
+
+        private void attempt(int attempt, HttpMethod method, String path, ByteBuf body, Duration wait, Done done) {
+            if (channel != null && channel.isActive()) {
+                send(attempt, true, method, path, body, wait, done);
+                return;
+            }
+            close();
+            ChannelFuture f = connect();
+            f.addListener(x -> {
+                if (!f.isSuccess()) {
+                    done.answered(null, connectFailure(f.cause()));
+                    return;
+                }
+                channel = f.channel();
+                answer = (Answer) channel.pipeline().last();
+                connects++;
+                send(attempt, false, method, path, body, wait, done);
+            });
+        }
+
+        private void send(int attempt, boolean reused, HttpMethod method, String path, ByteBuf body, Duration wait,
+                          Done done) {
+            Answer a = answer;
+            Channel ch = channel;
+            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path,
+                    body == null ? Unpooled.EMPTY_BUFFER : body.retainedDuplicate(), false);
+            request.headers().set(body == null ? getHeaders : postHeaders);
+            if (body != null) {
+                HttpUtil.setContentLength(request, body.readableBytes());
+            }
+            a.begin((answered, failure) -> {
+                if (failure != null) {
+                    if (channel == ch) {
+                        close();
+                    }
+                    if (attempt == 0 && reused && !answered.started && staleChannel(failure)) {
+                        retries++;
+                        attempt(1, method, path, body, wait, done);
+                        return;
+                    }
+                    done.answered(null, failure);
+                    return;
+                }
+                if (!answered.keepAlive && channel == ch) {
+                    close(); // the answer stays readable in the Answer
+                }
+                done.answered(answered, null);
+            }, System.nanoTime() + wait.toNanos(), wait.toMillis());
+            if (ticker == null) {
+                // one periodic check per channel rather than a timer per request: a timer set and cancelled per
+                // request moves the loop's next deadline (a timerfd_settime call) on every answer
+                long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TICK.toNanos(), wait.toNanos() / 10));
+                ticker = loop.scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.NANOSECONDS);
+            }
+            ch.writeAndFlush(request, ch.voidPromise()); // a failed write goes to exceptionCaught
+        }
+
+        private void tick() {
+            Answer a = answer;
+            if (a != null) {
+                a.expire(System.nanoTime());
             }
         }
 
-        private void connect() throws IOException, InterruptedException {
-            Answer a = new Answer();
-            ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<>() {
+        private ChannelFuture connect() {
+            return bootstrap.clone(loop).handler(new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new HttpClientCodec(), a);
+                    ch.pipeline().addLast(new HttpClientCodec(), new Answer());
                 }
             }).connect();
-            try {
-                if (!f.await(CONNECT_TIMEOUT.toMillis() + 1_000)) {
-                    f.channel().close();
-                    throw new SocketTimeoutException("connect timed out after " + CONNECT_TIMEOUT.toMillis() + " ms");
-                }
-            } catch (InterruptedException e) {
-                f.channel().close();
-                throw e;
-            }
-            if (!f.isSuccess()) {
-                Throwable cause = f.cause();
-                if (cause instanceof io.netty.channel.ConnectTimeoutException) {
-                    throw (SocketTimeoutException) new SocketTimeoutException(cause.getMessage()).initCause(cause);
-                }
-                if (cause instanceof ConnectException) { // Netty's AnnotatedConnectException: say it plainly
-                    throw (ConnectException) new ConnectException(cause.getMessage()).initCause(cause);
-                }
-                throw asIoException(cause);
-            }
-            channel = f.channel();
-            answer = a;
-            connects++;
         }
 
+        /** Closes the channel; a request in flight on it fails (its channel went inactive). */
         void close() {
             Channel c = channel;
             channel = null;
@@ -298,9 +416,19 @@ final class NettyApiClient extends ApiClient {
         }
     }
 
+    private static IOException connectFailure(Throwable cause) {
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return (SocketTimeoutException) new SocketTimeoutException(cause.getMessage()).initCause(cause);
+        }
+        if (cause instanceof ConnectException) { // Netty's AnnotatedConnectException: say it plainly
+            return (ConnectException) new ConnectException(cause.getMessage()).initCause(cause);
+        }
+        return asIoException(cause);
+    }
+
     /**
-     * The answer on one channel, collected by its event loop for the thread waiting on it: status, keep-alive and
-     * the body (interim 1xx answers skipped). One request at a time; abandoned with its channel after a failure.
+     * The answer on one channel, collected by its event loop: status, keep-alive and the body (interim 1xx answers
+     * skipped). One request at a time; abandoned with its channel after a failure. Touched by its loop only.
      */
     private static final class Answer extends SimpleChannelInboundHandler<HttpObject> {
         byte[] body = new byte[1024];
@@ -308,54 +436,43 @@ final class NettyApiClient extends ApiClient {
         int status;
         boolean keepAlive;
         boolean started;      // some of the answer arrived
-        IOException failure;
         private boolean interim;
-        private Thread waiter;
-        private volatile boolean inFlight; // a request went out and is not finished yet
-        private volatile boolean done;
+        private Done done;    // non-null while a request is in flight
+        private long deadline; // nanoTime
+        private long waitMs;
 
-        /** Submitting thread, before writing a request: the fields are published by the write of inFlight. */
-        void begin() {
+        /** Before writing a request: {@code done} is called once, by {@link #finish} or {@link #expire}. */
+        void begin(Done done, long deadline, long waitMs) {
             length = 0;
             status = 0;
             keepAlive = false;
             started = false;
             interim = false;
-            failure = null;
-            waiter = Thread.currentThread();
-            done = false;
-            inFlight = true;
+            this.done = done;
+            this.deadline = deadline;
+            this.waitMs = waitMs;
         }
 
-        /** Submitting thread: true once finished, false when {@code deadline} (nanoTime) passed first. */
-        boolean await(long deadline) throws InterruptedException {
-            while (!done) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                LockSupport.parkNanos(this, left);
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
+        /** Fails the request in flight once its deadline passed. */
+        void expire(long now) {
+            if (done != null && now - deadline >= 0) {
+                finish(new SocketTimeoutException("no answer within " + waitMs + " ms"));
             }
-            return true;
         }
 
-        /** Event loop: the request is answered ({@code failure} null) or failed; wakes the waiting thread. */
+        /** The request is answered ({@code failure} null) or failed; a later call for it does nothing. */
         void finish(IOException failure) {
-            if (!inFlight) {
+            Done d = done;
+            if (d == null) {
                 return;
             }
-            this.failure = failure;
-            inFlight = false;
-            done = true;
-            LockSupport.unpark(waiter);
+            done = null;
+            d.answered(this, failure);
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-            if (!inFlight) {
+            if (done == null) {
                 ctx.close(); // an answer nobody asked for: the channel is out of step
                 return;
             }

@@ -300,7 +300,7 @@ class NettyApiClientTest {
         }
         assertThat(reports).hasSize(3);
         assertThat(String.join("\n", reports))
-                .contains("| HTTP client", "netty (one keep-alive channel per thread)", "jdk (java.net.http)",
+                .contains("| HTTP client", "netty (one keep-alive channel per client, on the event loops)", "jdk (java.net.http)",
                         "| accepted", "3,000", "2,000", "Request latency (ms)")
                 .doesNotContain("Errors");
     }
