@@ -250,7 +250,12 @@ _hg_svc_start() {
       --chdir "$dir" --output "$log" --startas "${cmd[0]}" -- "${cmd[@]:1}" </dev/null; then
     _hg_log "start-stop-daemon could not start $label; see $log"; return 1
   fi
-  pid=$(cat "$pidfile")
+  # With --background the pidfile is written by the daemonized child, which may come after start-stop-daemon has
+  # returned: wait for it (a loaded machine made an empty read look like "exited during start" while it ran).
+  local tries=0
+  until [ -s "$pidfile" ] || [ "$tries" -ge 100 ]; do sleep 0.05; tries=$((tries + 1)); done
+  pid=$(cat "$pidfile" 2>/dev/null || true)
+  [ -n "$pid" ] || { _hg_log "$label: no PID in $pidfile after start; see $log"; return 1; }
 
   timeout=$(_hg_svc_setting "$name" READY_TIMEOUT)
   local deadline=$((SECONDS + timeout))
