@@ -26,7 +26,7 @@ public final class AdminSampler implements AutoCloseable {
     private final Rebalances rebalances;
     private final Coordinator coordinator;
     private final DelayClock clock;
-    private final MeterRegistry registry;
+    private final LoopErrors errors;
     private final ScheduledExecutorService executor;
 
     public AdminSampler(LiveFigures live, Rebalances rebalances, Coordinator coordinator, DelayClock clock,
@@ -35,7 +35,7 @@ public final class AdminSampler implements AutoCloseable {
         this.rebalances = rebalances;
         this.coordinator = coordinator;
         this.clock = clock;
-        this.registry = registry;
+        this.errors = LoopErrors.counter(registry);
         this.executor = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("hourglass-admin-sampler"));
     }
 
@@ -47,8 +47,8 @@ public final class AdminSampler implements AutoCloseable {
     /** One round (also called by tests). */
     public void round() {
         String who = "node=" + coordinator.nodeId();
-        Guarded.run(LOOP, who, LoopErrors.counter(registry), live::sample);
-        Guarded.run(LOOP, who, LoopErrors.counter(registry), () -> rebalances.observe(coordinator.slotOwners(), clock.now()));
+        Guarded.run(LOOP, who, errors, live::sample);
+        Guarded.run(LOOP, who, errors, () -> rebalances.observe(coordinator.slotOwners(), clock.now()));
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class ClusterSnapshots implements AutoCloseable {
     private final DelayEngine engine;
     private final Coordinator coordinator;
     private final DelayClock clock;
-    private final MeterRegistry registry;
+    private final LoopErrors errors;
     private final String address;
     private final String version;
     private final long startedAt;
@@ -46,7 +46,7 @@ public final class ClusterSnapshots implements AutoCloseable {
         this.engine = engine;
         this.coordinator = coordinator;
         this.clock = clock;
-        this.registry = registry;
+        this.errors = LoopErrors.counter(registry);
         this.address = address;
         this.version = version;
         this.startedAt = clock.now();
@@ -60,7 +60,7 @@ public final class ClusterSnapshots implements AutoCloseable {
 
     /** One round (also called by tests and at close). */
     public void round() {
-        Guarded.run("admin-stats", "node=" + coordinator.nodeId(), LoopErrors.counter(registry), this::snapshot);
+        Guarded.run("admin-stats", "node=" + coordinator.nodeId(), errors, this::snapshot);
     }
 
     private void snapshot() {

@@ -18,8 +18,11 @@ public interface LoopErrors {
     default void register(String loop) {
     }
 
-    /** Counts in {@code hourglass.loop.errors{loop}} of {@code registry}. */
+    /** Counts in {@code hourglass.loop.errors{loop}} of {@code registry}; nowhere ({@link #NONE}) when it is null. */
     static LoopErrors counter(MeterRegistry registry) {
+        if (registry == null) {
+            return NONE;
+        }
         return new LoopErrors() {
             @Override
             public void failed(String loop) {

@@ -28,9 +28,8 @@ public class EtcdCoordinatorAutoConfiguration {
     @ConditionalOnMissingBean(Coordinator.class)
     public ClusterCoordinator etcdCoordinator(ClusterSettings settings, EtcdProperties properties,
                                     ObjectProvider<MeterRegistry> registry) {
-        MeterRegistry meters = registry.getIfAvailable();
         return new ClusterCoordinator(settings, new EtcdClusterBackend(properties.urls(), properties.username(),
                 properties.password(), properties.namespace(), settings),
-                meters == null ? LoopErrors.NONE : LoopErrors.counter(meters));
+                LoopErrors.counter(registry.getIfAvailable()));
     }
 }

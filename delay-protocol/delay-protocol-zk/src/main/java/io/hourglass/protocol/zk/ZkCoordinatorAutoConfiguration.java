@@ -29,9 +29,8 @@ public class ZkCoordinatorAutoConfiguration {
     @ConditionalOnMissingBean(Coordinator.class)
     public ClusterCoordinator zookeeperCoordinator(ClusterSettings settings, ZkProperties properties,
                                     ObjectProvider<MeterRegistry> registry) {
-        MeterRegistry meters = registry.getIfAvailable();
         return new ClusterCoordinator(settings, new ZkClusterBackend(properties.connectString(), properties.username(),
                 properties.password(), properties.namespace(), settings),
-                meters == null ? LoopErrors.NONE : LoopErrors.counter(meters));
+                LoopErrors.counter(registry.getIfAvailable()));
     }
 }
